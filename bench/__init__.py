@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures and writes them to a JSON file under bench/results/."""

@@ -1,0 +1,48 @@
+"""The `imentor` command line: checks and tools for the people who run the e-guide."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from bot.i18n import LOCALES_DIR, Catalog, CatalogError
+
+
+def _check_translations(args: argparse.Namespace) -> int:
+    try:
+        book = Catalog.load(args.locales)
+    except CatalogError as exc:
+        print(f"translations: {exc}", file=sys.stderr)
+        return 1
+    problems = book.check()
+    for problem in problems:
+        print(f"translations: {problem}", file=sys.stderr)
+    if problems:
+        print(f"translations: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    keys = len(book.locales["en"].strings)
+    print(f"translations: {len(book.locales)} languages x {keys} messages, all complete")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="imentor", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check-translations",
+        help="fail on a missing or extra message, or placeholders that differ from English",
+    )
+    check.add_argument("--locales", type=Path, default=LOCALES_DIR)
+    check.set_defaults(func=_check_translations)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

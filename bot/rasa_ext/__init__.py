@@ -1,0 +1,1 @@
+"""Rasa graph components and the NLG of the i-Mentor e-guide (the only Rasa-aware part of bot/)."""

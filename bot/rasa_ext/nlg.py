@@ -1,0 +1,45 @@
+"""Natural language generation: the domain's responses rendered from locales/<language>.yml."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.i18n import catalog, localise_response
+from bot.language import current_language
+from bot.rasa_ext.policy import LANGUAGE_SLOT
+
+
+class LocaleNLG(TemplatedNaturalLanguageGenerator):
+    """Rasa's templated NLG (variations, channel- and slot-conditions) plus translation.
+
+    Runs in the Rasa process (no HTTP round trip, unlike an NLG server); strings are read
+    from locales/ once, so a new translation needs a restart, never retraining.
+    """
+
+    def __init__(
+        self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
+    ) -> None:
+        super().__init__((domain or Domain.empty()).responses)
+        self.catalog = catalog()
+
+    async def generate(
+        self,
+        utter_action: Text,
+        tracker: DialogueStateTracker,
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        slots = tracker.current_slot_values()
+        metadata = tracker.latest_message.metadata if tracker.latest_message else None
+        response = self._random_response_for(utter_action, output_channel, slots)
+        if response is None:
+            return None
+        language = current_language(slots.get(LANGUAGE_SLOT), metadata)
+        values = {**slots, **kwargs}
+        return localise_response(copy.deepcopy(response), self.catalog, language, values)

@@ -1,0 +1,1 @@
+"""Input and output channels: REST (here), Telegram, WhatsApp, the web widget, mentor notices."""

@@ -1,0 +1,65 @@
+"""What every user-facing channel does to a message before Rasa sees it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.shared.core.events import BotUttered, UserUttered
+
+from bot.settings import Settings
+from bot.shortcuts import PayloadGuard, choice_by_number, numbered_options
+
+logger = logging.getLogger(__name__)
+
+
+def guard_from_settings(settings: Optional[Settings] = None) -> PayloadGuard:
+    return PayloadGuard((settings or Settings.from_env()).secret_key)
+
+
+def last_offered_buttons(events: List[Any]) -> Optional[List[Dict[Text, Any]]]:
+    """Buttons of the assistant's latest turn, if she has not written since."""
+    buttons: List[Dict[Text, Any]] = []
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            if event.data.get("buttons"):
+                # The turn's last message with buttons is the one shown nearest her reply.
+                buttons = list(event.data["buttons"])
+                break
+    return buttons or None
+
+
+async def resolve_text(guard: PayloadGuard, agent: Any, sender_id: Text, text: Text) -> Text:
+    """Check shortcuts and turn "2" into the second offered button's payload."""
+    text = guard.inbound(sender_id, text)
+    stripped = text.strip()
+    if stripped.rstrip(".)").isdigit() and agent is not None and agent.tracker_store is not None:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is not None:
+            payload = choice_by_number(stripped, last_offered_buttons(list(tracker.events)))
+            if payload:
+                return payload
+    return text
+
+
+class GuardedCollectingOutputChannel(CollectingOutputChannel):
+    """Collects replies, signing button payloads; in text-only mode buttons become a numbered list."""
+
+    def __init__(self, guard: PayloadGuard, sender_id: Text, text_only: bool = False) -> None:
+        super().__init__()
+        self._guard = guard
+        self._sender_id = sender_id
+        self._text_only = text_only
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        if self._text_only:
+            body = f"{text}\n{numbered_options(buttons)}" if text else numbered_options(buttons)
+            await self._persist_message(self._message(recipient_id, text=body))
+            return
+        signed = self._guard.sign_buttons(self._sender_id, buttons)
+        await self._persist_message(self._message(recipient_id, text=text, buttons=signed))

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `rasa data validate`, failing on any warning except responses that Rasa's own default
+# actions utter (so no story or rule names them): the two-stage fallback's rephrase and
+# final message, the restart notice, and the affirmation our fallback action renders.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+allowed='utter_ask_rephrase|utter_default|utter_restart|utter_ask_affirmation'
+out=$(.venv/bin/rasa data validate --data nlu_data --domain domain.yml --config config.yml 2>&1)
+status=$?
+warnings=$(printf '%s\n' "$out" | grep -E 'UserWarning|WARNING|ERROR' \
+  | grep -vE "The utterance '($allowed)' is not used in any story or rule" \
+  | grep -vE 'DeprecationWarning|pkg_resources|declare_namespace')
+if [ $status -ne 0 ] || [ -n "$warnings" ]; then
+  printf '%s\n' "$out" | grep -vE 'DeprecationWarning|pkg_resources|declare_namespace'
+  echo "validate: failed" >&2
+  exit 1
+fi
+echo "validate: domain, rules, stories and NLU data are consistent"
