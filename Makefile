@@ -52,6 +52,7 @@ check-translations: install ## Fail on a missing translation or mismatched place
 
 lint: install ## ruff on the code
 	@$(BIN)/ruff check bot channels actions tests bench
+	@$(BIN)/ruff format --check bot channels actions tests bench
 
 validate: install ## rasa data validate (domain, rules, stories, NLU data)
 	@scripts/validate.sh

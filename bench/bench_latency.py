@@ -44,15 +44,38 @@ def peak_rss_mb(pid: int) -> float:
 def time_training(out_dir: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [str(VENV_BIN / "rasa"), "train", "--data", "nlu_data", "--domain", "domain.yml",
-         "--config", "config.yml", "--out", str(out_dir), "--fixed-model-name", "bench", "--force"],
-        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(VENV_BIN / "rasa"),
+            "train",
+            "--data",
+            "nlu_data",
+            "--domain",
+            "domain.yml",
+            "--config",
+            "config.yml",
+            "--out",
+            str(out_dir),
+            "--fixed-model-name",
+            "bench",
+            "--force",
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
 
-async def user(session: aiohttp.ClientSession, url: str, name: str, messages: list[str],
-               pause: float, latencies: list[float], failures: list[str]) -> None:
+async def user(
+    session: aiohttp.ClientSession,
+    url: str,
+    name: str,
+    messages: list[str],
+    pause: float,
+    latencies: list[float],
+    failures: list[str],
+) -> None:
     for text in messages:
         started = time.perf_counter()
         try:
@@ -81,12 +104,20 @@ async def load(url: str, users: int, per_user: int, pause: float, seed: int) -> 
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         started = time.perf_counter()
-        await asyncio.gather(*[
-            user(session, f"{url}/webhooks/rest/webhook", f"bench-{seed}-{i}",
-                 rng.sample(by_language[languages[i % len(languages)]], per_user),
-                 pause, latencies, failures)
-            for i in range(users)
-        ])
+        await asyncio.gather(
+            *[
+                user(
+                    session,
+                    f"{url}/webhooks/rest/webhook",
+                    f"bench-{seed}-{i}",
+                    rng.sample(by_language[languages[i % len(languages)]], per_user),
+                    pause,
+                    latencies,
+                    failures,
+                )
+                for i in range(users)
+            ]
+        )
         elapsed = time.perf_counter() - started
     return {
         "users": users,
@@ -102,7 +133,9 @@ async def load(url: str, users: int, per_user: int, pause: float, seed: int) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--messages-per-user", type=int, default=60)
     parser.add_argument("--skip-training", action="store_true", help="don't time a full training")
@@ -133,7 +166,8 @@ def main() -> None:
             )
             print(f"saturated: {result['saturated']}")
             result["peak_rss_mb"] = {
-                name: round(peak_rss_mb(process.pid), 1) for name, process in stack.processes.items()
+                name: round(peak_rss_mb(process.pid), 1)
+                for name, process in stack.processes.items()
             }
             print(f"peak RSS (MB): {result['peak_rss_mb']}")
         finally:

@@ -21,9 +21,9 @@ def macro_f1(gold: list[str], predicted: list[str]) -> float:
     labels = sorted(set(gold))
     scores = []
     for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted) if g == label and p == label)
-        fp = sum(1 for g, p in zip(gold, predicted) if g != label and p == label)
-        fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p == label)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if g != label and p == label)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p != label)
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
@@ -72,9 +72,13 @@ async def evaluate(model: str) -> dict:
         long = [r for r in subset if r["words"] >= MIN_WORDS_FOR_LID]
         return {
             "examples": len(subset),
-            "intent_accuracy": round(sum(g == p for g, p in zip(gold, top)) / len(subset), 4),
+            "intent_accuracy": round(
+                sum(g == p for g, p in zip(gold, top, strict=True)) / len(subset), 4
+            ),
             "intent_macro_f1": round(macro_f1(gold, top), 4),
-            "fallback_rate": round(sum(r["final"] == "nlu_fallback" for r in subset) / len(subset), 4),
+            "fallback_rate": round(
+                sum(r["final"] == "nlu_fallback" for r in subset) / len(subset), 4
+            ),
             "language_id_accuracy_3plus_words": round(
                 sum(r["language"] == r["example"].language for r in long) / len(long), 4
             )
@@ -92,9 +96,14 @@ async def evaluate(model: str) -> dict:
         "parse_ms_mean": round(1000 * elapsed / len(rows), 3),
         "heldout_examples_also_in_training": len(leaked),
         "errors": [
-            {"text": r["example"].text, "language": r["example"].language,
-             "gold": r["example"].intent, "predicted": r["top"]}
-            for r in rows if r["top"] != r["example"].intent
+            {
+                "text": r["example"].text,
+                "language": r["example"].language,
+                "gold": r["example"].intent,
+                "predicted": r["top"],
+            }
+            for r in rows
+            if r["top"] != r["example"].intent
         ],
     }
     return result
@@ -109,7 +118,9 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"{'language':<9}{'n':>5}{'acc':>8}{'macroF1':>9}{'fallbk':>8}{'LID≥3w':>8}{'LID all':>9}")
+    print(
+        f"{'language':<9}{'n':>5}{'acc':>8}{'macroF1':>9}{'fallbk':>8}{'LID≥3w':>8}{'LID all':>9}"
+    )
     for name, s in [*result["per_language"].items(), ("overall", result["overall"])]:
         lid = s["language_id_accuracy_3plus_words"]
         print(

@@ -65,7 +65,7 @@ class Catalog:
     locales: Mapping[str, Locale]
 
     @classmethod
-    def load(cls, directory: Path = LOCALES_DIR) -> "Catalog":
+    def load(cls, directory: Path = LOCALES_DIR) -> Catalog:
         locales = {}
         for path in sorted(directory.glob("*.yml")):
             locale = _load_locale(path)
@@ -80,7 +80,7 @@ class Catalog:
     def has(self, key: str) -> bool:
         return key in self.locales[DEFAULT_LANGUAGE].strings
 
-    def text(self, key: str, language: str | None, **values: Any) -> str:
+    def text(self, key: str, language: str | None, /, **values: Any) -> str:
         """The message `key` in `language` with its placeholders filled.
 
         Values are inserted literally: no format specifiers, no attribute access, so a

@@ -6,7 +6,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping
 
 from bot import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.i18n import Catalog
@@ -27,15 +27,19 @@ _RU_ONLY = set("ыэъё")
 class Detection:
     """What one message says about its own language."""
 
-    language: Optional[str]
+    language: str | None
     confidence: float
     words: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"language": self.language, "confidence": round(self.confidence, 4), "words": self.words}
+        return {
+            "language": self.language,
+            "confidence": round(self.confidence, 4),
+            "words": self.words,
+        }
 
     @classmethod
-    def from_dict(cls, data: Optional[Mapping[str, Any]]) -> "Detection":
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Detection:
         if not data:
             return cls(None, 0.0, 0)
         language = data.get("language")
@@ -60,7 +64,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _script_language(text: str) -> Optional[str]:
+def _script_language(text: str) -> str | None:
     """Languages that their alphabet alone gives away among the ten we speak."""
     letters = [c for c in text if c.isalpha()]
     if not letters:
@@ -86,15 +90,23 @@ class LanguageIdentifier:
     """
 
     _LINGUA_NAMES = {
-        "en": "ENGLISH", "fi": "FINNISH", "sk": "SLOVAK", "tr": "TURKISH", "es": "SPANISH",
-        "pl": "POLISH", "pt": "PORTUGUESE", "ar": "ARABIC", "ru": "RUSSIAN", "uk": "UKRAINIAN",
+        "en": "ENGLISH",
+        "fi": "FINNISH",
+        "sk": "SLOVAK",
+        "tr": "TURKISH",
+        "es": "SPANISH",
+        "pl": "POLISH",
+        "pt": "PORTUGUESE",
+        "ar": "ARABIC",
+        "ru": "RUSSIAN",
+        "uk": "UKRAINIAN",
     }
 
     def __init__(
         self,
         languages: Iterable[str] = SUPPORTED_LANGUAGES,
-        short_words: Optional[Mapping[str, str]] = None,
-        domain_model: Optional[LinearTextModel] = None,
+        short_words: Mapping[str, str] | None = None,
+        domain_model: LinearTextModel | None = None,
     ) -> None:
         self.languages = tuple(languages)
         self.short_words = dict(short_words or {})
@@ -109,7 +121,9 @@ class LanguageIdentifier:
                 if self._detector is None:
                     from lingua import Language, LanguageDetectorBuilder
 
-                    wanted = [getattr(Language, self._LINGUA_NAMES[code]) for code in self.languages]
+                    wanted = [
+                        getattr(Language, self._LINGUA_NAMES[code]) for code in self.languages
+                    ]
                     self._detector = (
                         LanguageDetectorBuilder.from_languages(*wanted)
                         .with_low_accuracy_mode()
@@ -143,7 +157,9 @@ class LanguageIdentifier:
                 general[code] = float(value.value)
         if self.domain_model is None:
             return general
-        domain = dict(zip(self.domain_model.labels, self.domain_model.probabilities(text)))
+        domain = dict(
+            zip(self.domain_model.labels, self.domain_model.probabilities(text), strict=True)
+        )
         return {code: 0.5 * general[code] + 0.5 * float(domain.get(code, 0.0)) for code in general}
 
     @staticmethod
@@ -191,7 +207,7 @@ class LanguageNames:
         self._prefixes = sorted(prefixes, key=lambda p: -len(p[0]))
         self._longest = max((len(k.split()) for k in exact), default=1)
 
-    def find(self, text: str) -> Optional[LanguageRequest]:
+    def find(self, text: str) -> LanguageRequest | None:
         spans = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
         found: list[LanguageRequest] = []
         i = 0
@@ -200,7 +216,9 @@ class LanguageNames:
             for size in range(min(self._longest, len(spans) - i), 0, -1):
                 phrase = " ".join(s[0] for s in spans[i : i + size])
                 if phrase in self._exact:
-                    match = LanguageRequest(self._exact[phrase], spans[i][1], spans[i + size - 1][2])
+                    match = LanguageRequest(
+                        self._exact[phrase], spans[i][1], spans[i + size - 1][2]
+                    )
                     i += size
                     break
             if match is None:
@@ -216,7 +234,7 @@ class LanguageNames:
         return found[0] if found else None
 
 
-def normalise_hint(value: Any) -> Optional[str]:
+def normalise_hint(value: Any) -> str | None:
     """A channel's language hint ("fi", "pt-BR", "uk_UA") as one of our codes, or None."""
     if not isinstance(value, str) or not value:
         return None
@@ -225,11 +243,11 @@ def normalise_hint(value: Any) -> Optional[str]:
 
 
 def decide_language(
-    current: Optional[str],
+    current: str | None,
     detection: Detection,
-    requested: Optional[str] = None,
-    hint: Optional[str] = None,
-) -> Optional[str]:
+    requested: str | None = None,
+    hint: str | None = None,
+) -> str | None:
     """The language to use after a message, given the one in use (None if none yet).
 
     1. A language she asks for wins.
@@ -252,7 +270,7 @@ def decide_language(
 HINT_KEYS = ("language_hint", "language_code", "locale")
 
 
-def language_hint(metadata: Any) -> Optional[str]:
+def language_hint(metadata: Any) -> str | None:
     """The language a channel says she uses (Telegram's language_code, the browser's)."""
     if not isinstance(metadata, Mapping):
         return None

@@ -6,11 +6,11 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Mapping
 
 logger = logging.getLogger(__name__)
 
-_GENERATED_KEY: Optional[bytes] = None
+_GENERATED_KEY: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Settings:
     max_message_chars: int = 4096
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         global _GENERATED_KEY
         env = os.environ if env is None else env
         key = env.get("IMENTOR_SECRET_KEY", "")

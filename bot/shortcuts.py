@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping
 
 COMMANDS: Mapping[str, str] = {
     "start": "/greet",
@@ -48,7 +48,9 @@ class PayloadGuard:
             return payload
         return f"{payload}{_SEPARATOR}{self._mac(sender_id, payload)}"
 
-    def sign_buttons(self, sender_id: str, buttons: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def sign_buttons(
+        self, sender_id: str, buttons: Iterable[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
         return [{**b, "payload": self.sign(sender_id, str(b.get("payload", "")))} for b in buttons]
 
     def inbound(self, sender_id: str, text: str) -> str:
@@ -65,7 +67,7 @@ class PayloadGuard:
         return stripped.lstrip("/").strip()
 
 
-def choice_by_number(text: str, buttons: Optional[list[Mapping[str, Any]]]) -> Optional[str]:
+def choice_by_number(text: str, buttons: list[Mapping[str, Any]] | None) -> str | None:
     """The payload of button N when she answers a list of options with the number "N"."""
     stripped = text.strip().rstrip(".)")
     if not buttons or not stripped.isdigit():

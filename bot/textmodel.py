@@ -10,7 +10,7 @@ import json
 import math
 from collections import Counter
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from scipy.sparse import hstack
@@ -25,7 +25,9 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return exp / exp.sum()
 
 
-def _vectorizers(char_ngrams: Sequence[int], word_ngrams: Optional[Sequence[int]]) -> list[TfidfVectorizer]:
+def _vectorizers(
+    char_ngrams: Sequence[int], word_ngrams: Sequence[int] | None
+) -> list[TfidfVectorizer]:
     common: dict[str, Any] = {"lowercase": True, "sublinear_tf": True, "dtype": np.float32}
     out = [
         TfidfVectorizer(
@@ -35,8 +37,11 @@ def _vectorizers(char_ngrams: Sequence[int], word_ngrams: Optional[Sequence[int]
     if word_ngrams:
         out.append(
             TfidfVectorizer(
-                analyzer="word", ngram_range=tuple(word_ngrams), token_pattern=WORD_PATTERN,
-                strip_accents="unicode", **common,
+                analyzer="word",
+                ngram_range=tuple(word_ngrams),
+                token_pattern=WORD_PATTERN,
+                strip_accents="unicode",
+                **common,
             )
         )
     return out
@@ -48,7 +53,7 @@ class LinearTextModel:
     def __init__(
         self,
         char_ngrams: Sequence[int] = (1, 5),
-        word_ngrams: Optional[Sequence[int]] = (1, 2),
+        word_ngrams: Sequence[int] | None = (1, 2),
         C: float = 1.0,
         temperature: float = 4.0,
     ) -> None:
@@ -66,7 +71,7 @@ class LinearTextModel:
     def trained(self) -> bool:
         return bool(self.labels)
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "LinearTextModel":
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> LinearTextModel:
         vectorizers = _vectorizers(self.char_ngrams, self.word_ngrams)
         features = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
         svm = LinearSVC(C=self.C, class_weight="balanced", random_state=0)
@@ -80,7 +85,9 @@ class LinearTextModel:
         self._set(vectorizers, coef.T, intercept)
         return self
 
-    def _set(self, vectorizers: list[TfidfVectorizer], coef_by_feature: np.ndarray, intercept: np.ndarray) -> None:
+    def _set(
+        self, vectorizers: list[TfidfVectorizer], coef_by_feature: np.ndarray, intercept: np.ndarray
+    ) -> None:
         self._vectorizers = vectorizers
         self._coef_by_feature = np.ascontiguousarray(coef_by_feature, dtype=np.float32)
         self._intercept = np.asarray(intercept, dtype=np.float64)
@@ -89,7 +96,12 @@ class LinearTextModel:
         for vectorizer in vectorizers:
             vocabulary = vectorizer.vocabulary_
             self._blocks.append(
-                (vectorizer.build_analyzer(), vocabulary, np.asarray(vectorizer.idf_, dtype=np.float64), offset)
+                (
+                    vectorizer.build_analyzer(),
+                    vocabulary,
+                    np.asarray(vectorizer.idf_, dtype=np.float64),
+                    offset,
+                )
             )
             offset += len(vocabulary)
 
@@ -106,7 +118,9 @@ class LinearTextModel:
             if not found:
                 continue
             columns = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
-            tf = np.fromiter((1.0 + math.log(c) for _, c in found), dtype=np.float64, count=len(found))
+            tf = np.fromiter(
+                (1.0 + math.log(c) for _, c in found), dtype=np.float64, count=len(found)
+            )
             weights = tf * idf[columns]
             weights /= np.linalg.norm(weights)
             margins += weights @ self._coef_by_feature[columns + offset]
@@ -129,21 +143,33 @@ class LinearTextModel:
             "word_ngrams": self.word_ngrams,
             "C": self.C,
             "temperature": self.temperature,
-            "vocabularies": [{t: int(i) for t, i in v.vocabulary_.items()} for v in self._vectorizers],
+            "vocabularies": [
+                {t: int(i) for t, i in v.vocabulary_.items()} for v in self._vectorizers
+            ],
         }
-        (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        (directory / "model.json").write_text(
+            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
+        )
         for i, vectorizer in enumerate(self._vectorizers):
-            np.save(directory / f"idf_{i}.npy", np.asarray(vectorizer.idf_, dtype=np.float32), allow_pickle=False)
+            np.save(
+                directory / f"idf_{i}.npy",
+                np.asarray(vectorizer.idf_, dtype=np.float32),
+                allow_pickle=False,
+            )
         np.save(directory / "coef.npy", self._coef_by_feature, allow_pickle=False)
         np.save(directory / "intercept.npy", self._intercept.astype(np.float32), allow_pickle=False)
 
     @classmethod
-    def load(cls, directory: Path, temperature: Optional[float] = None) -> "LinearTextModel":
+    def load(cls, directory: Path, temperature: float | None = None) -> LinearTextModel:
         directory = Path(directory)
         meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
-        model = cls(meta["char_ngrams"], meta["word_ngrams"], meta["C"], temperature or meta["temperature"])
+        model = cls(
+            meta["char_ngrams"], meta["word_ngrams"], meta["C"], temperature or meta["temperature"]
+        )
         vectorizers = _vectorizers(model.char_ngrams, model.word_ngrams)
-        for i, (vectorizer, vocabulary) in enumerate(zip(vectorizers, meta["vocabularies"])):
+        for i, (vectorizer, vocabulary) in enumerate(
+            zip(vectorizers, meta["vocabularies"], strict=True)
+        ):
             vectorizer.vocabulary_ = vocabulary
             vectorizer.idf_ = np.load(directory / f"idf_{i}.npy", allow_pickle=False)
         model.labels = list(meta["labels"])

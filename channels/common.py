@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -14,13 +14,13 @@ from bot.shortcuts import PayloadGuard, choice_by_number, numbered_options
 logger = logging.getLogger(__name__)
 
 
-def guard_from_settings(settings: Optional[Settings] = None) -> PayloadGuard:
+def guard_from_settings(settings: Settings | None = None) -> PayloadGuard:
     return PayloadGuard((settings or Settings.from_env()).secret_key)
 
 
-def last_offered_buttons(events: List[Any]) -> Optional[List[Dict[Text, Any]]]:
+def last_offered_buttons(events: List[Any]) -> List[Dict[str, Any]] | None:
     """Buttons of the assistant's latest turn, if she has not written since."""
-    buttons: List[Dict[Text, Any]] = []
+    buttons: List[Dict[str, Any]] = []
     for event in reversed(events):
         if isinstance(event, UserUttered):
             break
@@ -32,7 +32,7 @@ def last_offered_buttons(events: List[Any]) -> Optional[List[Dict[Text, Any]]]:
     return buttons or None
 
 
-async def resolve_text(guard: PayloadGuard, agent: Any, sender_id: Text, text: Text) -> Text:
+async def resolve_text(guard: PayloadGuard, agent: Any, sender_id: str, text: str) -> str:
     """Check shortcuts and turn "2" into the second offered button's payload."""
     text = guard.inbound(sender_id, text)
     stripped = text.strip()
@@ -46,16 +46,16 @@ async def resolve_text(guard: PayloadGuard, agent: Any, sender_id: Text, text: T
 
 
 class GuardedCollectingOutputChannel(CollectingOutputChannel):
-    """Collects replies, signing button payloads; in text-only mode buttons become a numbered list."""
+    """Collects replies with signed button payloads; text-only mode lists buttons as numbers."""
 
-    def __init__(self, guard: PayloadGuard, sender_id: Text, text_only: bool = False) -> None:
+    def __init__(self, guard: PayloadGuard, sender_id: str, text_only: bool = False) -> None:
         super().__init__()
         self._guard = guard
         self._sender_id = sender_id
         self._text_only = text_only
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         if self._text_only:
             body = f"{text}\n{numbered_options(buttons)}" if text else numbered_options(buttons)

@@ -1,10 +1,10 @@
-"""REST channel (`/webhooks/rest/webhook`) with input checks, signed buttons and a text-only mode."""
+"""REST channel (`/webhooks/rest/webhook`): input checks, signed buttons, a text-only mode."""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -32,20 +32,18 @@ class RestInput(InputChannel):
     """
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> RestInput:
         return cls()
 
-    def __init__(self, settings: Optional[Settings] = None) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.guard = guard_from_settings(self.settings)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
 
         @hook.route("/", methods=["GET"])
@@ -69,7 +67,9 @@ class RestInput(InputChannel):
                 return _error(
                     413, f"'message' is longer than {self.settings.max_message_chars} characters."
                 )
-            raw_metadata = body.get("metadata") or {}
+            raw_metadata = body.get("metadata")
+            if raw_metadata is None:
+                raw_metadata = {}
             if not isinstance(raw_metadata, dict):
                 return _error(400, "'metadata' must be a JSON object.")
             metadata = {

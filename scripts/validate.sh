@@ -4,6 +4,7 @@
 # final message, the restart notice, and the affirmation our fallback action renders.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false
 allowed='utter_ask_rephrase|utter_default|utter_restart|utter_ask_affirmation'
 out=$(.venv/bin/rasa data validate --data nlu_data --domain domain.yml --config config.yml 2>&1)
 status=$?

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -23,18 +23,18 @@ class LocaleNLG(TemplatedNaturalLanguageGenerator):
     """
 
     def __init__(
-        self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
+        self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
         self.catalog = catalog()
 
     async def generate(
         self,
-        utter_action: Text,
+        utter_action: str,
         tracker: DialogueStateTracker,
-        output_channel: Text,
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Dict[str, Any] | None:
         slots = tracker.current_slot_values()
         metadata = tracker.latest_message.metadata if tracker.latest_message else None
         response = self._random_response_for(utter_action, output_channel, slots)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,7 +26,7 @@ LANGUAGE_ENTITY = "language"
 CHOOSE_LANGUAGE_INTENT = "choose_language"
 
 
-def example_language(message: Message) -> Optional[str]:
+def example_language(message: Message) -> str | None:
     """The language a training example is written in: `metadata: {language: xx}` on its intent."""
     metadata = message.get("metadata") or {}
     intent_meta = metadata.get("intent") if isinstance(metadata, dict) else None
@@ -47,15 +47,20 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"char_ngram_range": [1, 4], "word_ngram_range": [1, 1], "C": 1.0, "temperature": 4.0}
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "char_ngram_range": [1, 4],
+            "word_ngram_range": [1, 1],
+            "C": 1.0,
+            "temperature": 4.0,
+        }
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        domain_model: Optional[LinearTextModel] = None,
+        domain_model: LinearTextModel | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -69,11 +74,11 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
+    ) -> LanguageDetector:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -98,15 +103,15 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LanguageDetector":
+    ) -> LanguageDetector:
         try:
             with model_storage.read_from(resource) as directory:
-                model: Optional[LinearTextModel] = LinearTextModel.load(Path(directory))
+                model: LinearTextModel | None = LinearTextModel.load(Path(directory))
         except (ValueError, FileNotFoundError):
             model = None
         component = cls(config, model_storage, resource, model)
@@ -141,6 +146,6 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         return messages
 
 
-def detection_of(parse_data: Optional[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+def detection_of(parse_data: Dict[str, Any] | None) -> Dict[str, Any] | None:
     """The language detection stored with a parsed message, if any."""
     return (parse_data or {}).get(DETECTION_KEY)

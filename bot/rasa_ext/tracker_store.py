@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Optional, Text
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -32,9 +32,9 @@ class ImentorTrackerStore(SQLTrackerStore):
 
     def __init__(
         self,
-        domain: Optional[Domain] = None,
-        dialect: Text = "sqlite",
-        db: Text = "var/tracker.db",
+        domain: Domain | None = None,
+        dialect: str = "sqlite",
+        db: str = "var/tracker.db",
         **kwargs: Any,
     ) -> None:
         if dialect == "sqlite" and db and db != ":memory:":

@@ -9,7 +9,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import httpx
 
@@ -51,7 +51,9 @@ class Stack:
         return response.json()
 
 
-def start_stack(workdir: Path, env_extra: Optional[dict[str, str]] = None, timeout: float = 120) -> Stack:
+def start_stack(
+    workdir: Path, env_extra: dict[str, str] | None = None, timeout: float = 120
+) -> Stack:
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
     rasa_port, actions_port = free_port(), free_port()
@@ -69,11 +71,29 @@ def start_stack(workdir: Path, env_extra: Optional[dict[str, str]] = None, timeo
     }
     stack = Stack(url=f"http://127.0.0.1:{rasa_port}", started_at=time.monotonic())
     commands = {
-        "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                    "--port", str(actions_port)],
-        "rasa": [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints",
-                 str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
-                 "--interface", "127.0.0.1", "--port", str(rasa_port)],
+        "actions": [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(actions_port),
+        ],
+        "rasa": [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            str(ROOT / "endpoints.yml"),
+            "--credentials",
+            str(ROOT / "credentials.yml"),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(rasa_port),
+        ],
     }
     for name, command in commands.items():
         log = workdir / f"{name}.log"
@@ -89,7 +109,9 @@ def start_stack(workdir: Path, env_extra: Optional[dict[str, str]] = None, timeo
                 raise RuntimeError(f"{name} exited early:\n{stack.logs[name].read_text()[-3000:]}")
         try:
             ready = httpx.get(f"{stack.url}/webhooks/rest/", timeout=1).status_code == 200
-            actions_up = httpx.get(f"http://127.0.0.1:{actions_port}/health", timeout=1).status_code == 200
+            actions_up = (
+                httpx.get(f"http://127.0.0.1:{actions_port}/health", timeout=1).status_code == 200
+            )
             if ready and actions_up:
                 stack.ready_after = time.monotonic() - stack.started_at
                 return stack

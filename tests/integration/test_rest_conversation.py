@@ -13,16 +13,16 @@ from tests.auxil.stack import Stack
 pytestmark = pytest.mark.server
 
 GREETINGS = {
-    "en": "Hello there, can you help me?",
-    "fi": "Moi! Voitko auttaa mua?",
-    "sk": "Dobrý deň, môžete mi pomôcť?",
-    "tr": "Merhaba, bana yardım edebilir misiniz?",
-    "es": "Hola, ¿me puedes ayudar por favor?",
-    "pl": "Dzień dobry, czy może mi Pani pomóc?",
-    "pt": "Olá, pode ajudar-me por favor?",
-    "ar": "مرحبا، هل يمكنك مساعدتي؟",
-    "ru": "Здравствуйте, вы можете мне помочь?",
-    "uk": "Добрий день, ви можете мені допомогти?",
+    "en": "Hello there, good morning!",
+    "fi": "Moi! Hyvää huomenta sinulle",
+    "sk": "Dobrý deň, zdravím vás",
+    "tr": "Merhaba, iyi günler efendim",
+    "es": "¡Hola! Muy buenos días",
+    "pl": "Dzień dobry, witam serdecznie",
+    "pt": "Olá, muito bom dia!",
+    "ar": "مرحبا، صباح الخير",
+    "ru": "Здравствуйте, добрый день!",
+    "uk": "Добрий день, вітаю вас!",
 }
 
 
@@ -43,8 +43,13 @@ def test_first_greeting_comes_in_her_language_with_privacy_notice_and_menu(
     titles = [b["title"] for b in replies[-1]["buttons"]]
     assert titles == [
         book.text(key, language)
-        for key in ("button_menu_ask", "button_menu_intake", "button_menu_mentor",
-                    "button_menu_become_mentor", "button_menu_language")
+        for key in (
+            "button_menu_ask",
+            "button_menu_intake",
+            "button_menu_mentor",
+            "button_menu_become_mentor",
+            "button_menu_language",
+        )
     ]
 
 
@@ -68,7 +73,9 @@ def test_she_can_switch_language_in_words_and_it_stays(stack: Stack, book: Catal
 def test_a_full_sentence_in_another_language_switches(stack: Stack, book: Catalog) -> None:
     stack.say("midway", GREETINGS["en"])
     replies = stack.say("midway", "Dziękuję bardzo za pomoc, do widzenia!")
-    assert book.text("utter_goodbye", "pl") in texts(replies) or book.text("utter_welcome", "pl") in texts(replies)
+    assert book.text("utter_goodbye", "pl") in texts(replies) or book.text(
+        "utter_welcome", "pl"
+    ) in texts(replies)
 
 
 def test_the_language_button_switches(stack: Stack, book: Catalog) -> None:
@@ -104,7 +111,7 @@ def test_numbered_options_where_buttons_are_not_shown(stack: Stack, book: Catalo
     assert replies[0]["text"].startswith(book.text("utter_choose_language", "es"))
     assert "2. Suomi" in replies[0]["text"]
     replies = stack.say("numbers", "2", text_only=True)
-    assert texts(replies)[0] == book.text("utter_language_changed", "fi")
+    assert texts(replies)[0].startswith(book.text("utter_language_changed", "fi"))
 
 
 def test_not_understood_asks_did_you_mean_in_her_language(stack: Stack, book: Catalog) -> None:
@@ -136,8 +143,10 @@ def test_arabic_replies_are_in_arabic(stack: Stack, book: Catalog) -> None:
 )
 def test_bad_requests_get_a_clear_http_error(stack: Stack, body: bytes, status: int) -> None:
     response = httpx.post(
-        f"{stack.url}/webhooks/rest/webhook", content=body,
-        headers={"Content-Type": "application/json"}, timeout=10,
+        f"{stack.url}/webhooks/rest/webhook",
+        content=body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
     )
     assert response.status_code == status
     assert response.json()["error"]

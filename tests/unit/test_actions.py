@@ -9,7 +9,9 @@ from actions.fallback import ActionDefaultAskAffirmation
 from bot.i18n import Catalog
 
 
-def _tracker(intent: str, ranking: list, language: str | None, metadata: dict | None = None) -> Tracker:
+def _tracker(
+    intent: str, ranking: list, language: str | None, metadata: dict | None = None
+) -> Tracker:
     return Tracker(
         sender_id="test",
         slots={"language": language},
@@ -29,7 +31,10 @@ def _tracker(intent: str, ranking: list, language: str | None, metadata: dict | 
 
 async def test_affirmation_names_the_runner_up_intent_in_her_language(book: Catalog) -> None:
     dispatcher = CollectingDispatcher()
-    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "request_mentor", "confidence": 0.2}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "request_mentor", "confidence": 0.2},
+    ]
     await ActionDefaultAskAffirmation().run(dispatcher, _tracker("nlu_fallback", ranking, "fi"), {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_affirmation"

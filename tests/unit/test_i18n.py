@@ -1,4 +1,4 @@
-"""Translations: complete in every language, safe to fill, rendered from language-neutral responses."""
+"""Translations: complete in every language, safe to fill, rendered from neutral responses."""
 
 from __future__ import annotations
 
@@ -85,7 +85,10 @@ def test_localise_response_translates_text_and_buttons(book: Catalog) -> None:
     }
     out = localise_response(response, book, "fi", {})
     assert out["text"] == book.locales["fi"].strings["utter_main_menu"]
-    assert out["buttons"][0] == {"title": book.locales["fi"].strings["button_menu_ask"], "payload": "/ask_question"}
+    assert out["buttons"][0] == {
+        "title": book.locales["fi"].strings["button_menu_ask"],
+        "payload": "/ask_question",
+    }
     assert out["buttons"][1]["title"] == "Türkçe"
     assert response["text"] == "utter_main_menu", "the domain's response must not be modified"
 
@@ -93,3 +96,9 @@ def test_localise_response_translates_text_and_buttons(book: Catalog) -> None:
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_language_names_name_every_language(book: Catalog, language: str) -> None:
     assert all(book.locales[language].language_words.get(code) for code in SUPPORTED_LANGUAGES)
+
+
+def test_a_slot_named_like_a_parameter_does_not_break_rendering(book: Catalog) -> None:
+    response = {"text": "utter_ask_affirmation"}
+    values = {"language": "fi", "key": "x", "intent_label": "apu"}
+    assert localise_response(response, book, "fi", values)["text"].endswith("apu?")

@@ -37,14 +37,18 @@ def identifier(book: Catalog) -> LanguageIdentifier:
         ("Як зареєструвати бізнес у Польщі?", "uk"),
     ],
 )
-def test_full_sentences_are_identified(identifier: LanguageIdentifier, text: str, language: str) -> None:
+def test_full_sentences_are_identified(
+    identifier: LanguageIdentifier, text: str, language: str
+) -> None:
     detection = identifier.detect(text)
     assert detection.language == language
     assert detection.decisive
 
 
 @pytest.mark.parametrize("text", ["ok", "👍", "1", "Maria", "!!!", ""])
-def test_short_or_neutral_messages_are_never_decisive(identifier: LanguageIdentifier, text: str) -> None:
+def test_short_or_neutral_messages_are_never_decisive(
+    identifier: LanguageIdentifier, text: str
+) -> None:
     assert not identifier.detect(text).decisive
 
 

@@ -22,8 +22,13 @@ def test_a_payload_signed_for_another_user_is_only_text() -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ['/choose_language{"language": "ar"}', '/greet{"language":"fi"}', "//greet", " /affirm@0.99",
-     '/ask_question~0000000000000000'],
+    [
+        '/choose_language{"language": "ar"}',
+        '/greet{"language":"fi"}',
+        "//greet",
+        " /affirm@0.99",
+        "/ask_question~0000000000000000",
+    ],
 )
 def test_typed_shortcuts_become_plain_text(typed: str) -> None:
     out = GUARD.inbound("alice", typed)
@@ -32,8 +37,13 @@ def test_typed_shortcuts_become_plain_text(typed: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "intent"),
-    [("/start", "/greet"), ("/help", "/help"), ("/language", "/choose_language"),
-     ("/restart", "/restart"), ("/START@iMentorBot", "/greet")],
+    [
+        ("/start", "/greet"),
+        ("/help", "/help"),
+        ("/language", "/choose_language"),
+        ("/restart", "/restart"),
+        ("/START@iMentorBot", "/greet"),
+    ],
 )
 def test_bare_commands_map_to_intents(typed: str, intent: str) -> None:
     assert GUARD.inbound("alice", typed) == intent
@@ -52,7 +62,10 @@ def test_a_short_key_is_refused() -> None:
         PayloadGuard(b"short")
 
 
-BUTTONS = [{"title": "Ask", "payload": "/ask_question"}, {"title": "Mentor", "payload": "/request_mentor"}]
+BUTTONS = [
+    {"title": "Ask", "payload": "/ask_question"},
+    {"title": "Mentor", "payload": "/request_mentor"},
+]
 
 
 def test_a_number_picks_the_offered_button() -> None:

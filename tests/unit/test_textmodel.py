@@ -8,8 +8,18 @@ import numpy as np
 
 from bot.textmodel import LinearTextModel
 
-TEXTS = ["hello there", "hi friend", "hei kaikki", "moi moi", "bye now", "see you later",
-         "näkemiin", "heippa sitten", "thanks a lot", "kiitos paljon"]
+TEXTS = [
+    "hello there",
+    "hi friend",
+    "hei kaikki",
+    "moi moi",
+    "bye now",
+    "see you later",
+    "näkemiin",
+    "heippa sitten",
+    "thanks a lot",
+    "kiitos paljon",
+]
 LABELS = ["greet", "greet", "greet", "greet", "bye", "bye", "bye", "bye", "thank", "thank"]
 
 
@@ -32,7 +42,9 @@ def test_save_and_load_predict_the_same(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.pkl"))
     loaded = LinearTextModel.load(tmp_path)
     assert loaded.labels == model.labels
-    assert np.allclose(loaded.probabilities("see you, kiitos"), model.probabilities("see you, kiitos"))
+    assert np.allclose(
+        loaded.probabilities("see you, kiitos"), model.probabilities("see you, kiitos")
+    )
 
 
 def test_two_labels_work() -> None:

@@ -36,7 +36,7 @@ def test_every_intent_block_says_its_language() -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for block in data["nlu"]:
             assert (block.get("metadata") or {}).get("language") == path.parent.name, (
-                f"{path}: intent {block.get('intent')} lacks metadata: {{language: {path.parent.name}}}"
+                f"{path}: intent {block.get('intent')} lacks its language metadata"
             )
 
 
