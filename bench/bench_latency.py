@@ -1,12 +1,15 @@
 """Latency, throughput, memory, training and start-up time of the whole stack over REST.
 
-Run with `make bench-latency`. Starts the real action server and Rasa server (embedded
-defaults: SQLite tracker store, in-process lock store) on free loopback ports, then:
-  1. paced load: >= 20 simulated users in all ten languages, each writing about once every
-     0.4 s (~50 messages/s in all) -> per-turn p50/p95/p99;
-  2. saturation: the same users with no pause -> messages/s and per-turn percentiles;
+Run with `make bench-latency`. Times a full training, starts the real action server and
+Rasa server (embedded defaults: SQLite tracker store, in-process lock store) on free
+loopback ports, and measures the time from start to the first answer. Then 200 simulated
+women, in all ten languages, each hold a six-message conversation (greet, two questions,
+help, thanks, goodbye), 20 of them writing at once:
+  1. paced: each pauses ~0.5 s between messages (about 35 messages/s in all) -> per-turn
+     p50/p95/p99 below saturation;
+  2. saturated: no pauses -> messages/s (and the percentiles, which then include queueing);
 and reads each process's peak resident memory. Messages come from the training data, so
-every turn is understood without the fallback (a turn without a custom action).
+every turn is understood without the fallback: turns without a custom action.
 """
 
 from __future__ import annotations
@@ -67,38 +70,54 @@ def time_training(out_dir: Path) -> float:
     return time.perf_counter() - started
 
 
-async def user(
+# A conversation: what one simulated woman writes, in her language, one message per turn.
+SCRIPT = ("greet", "ask_question", "help", "ask_question", "thank", "goodbye")
+
+
+def conversations(count: int, seed: int) -> list[tuple[str, list[str]]]:
+    rng = random.Random(seed)
+    pools: dict[tuple[str, str], list[str]] = {}
+    for e in training():
+        pools.setdefault((e.language, e.intent), []).append(e.text)
+    languages = sorted({language for language, _ in pools})
+    out = []
+    for i in range(count):
+        language = languages[i % len(languages)]
+        out.append((language, [rng.choice(pools[(language, intent)]) for intent in SCRIPT]))
+    return out
+
+
+async def worker(
     session: aiohttp.ClientSession,
     url: str,
-    name: str,
-    messages: list[str],
+    queue: asyncio.Queue,
     pause: float,
     latencies: list[float],
     failures: list[str],
+    prefix: str,
 ) -> None:
-    for text in messages:
-        started = time.perf_counter()
-        try:
-            async with session.post(url, json={"sender": name, "message": text}) as response:
-                body = await response.json()
-                if response.status != 200 or not body:
-                    failures.append(f"{response.status}: {text}")
-        except aiohttp.ClientError as exc:
-            failures.append(f"{type(exc).__name__}: {text}")
-            continue
-        latencies.append((time.perf_counter() - started) * 1000)
-        if pause:
-            await asyncio.sleep(pause * random.uniform(0.5, 1.5))
+    while not queue.empty():
+        index, (_, messages) = queue.get_nowait()
+        for text in messages:
+            started = time.perf_counter()
+            try:
+                body = {"sender": f"{prefix}-{index}", "message": text}
+                async with session.post(url, json=body) as response:
+                    replies = await response.json()
+                    if response.status != 200 or not replies:
+                        failures.append(f"{response.status}: {text}")
+            except aiohttp.ClientError as exc:
+                failures.append(f"{type(exc).__name__}: {text}")
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+            if pause:
+                await asyncio.sleep(pause * random.uniform(0.5, 1.5))
 
 
-async def load(url: str, users: int, per_user: int, pause: float, seed: int) -> dict:
-    rng = random.Random(seed)
-    examples = training()
-    by_language: dict[str, list[str]] = {}
-    for e in examples:
-        if e.intent not in ("restart", "goodbye"):  # keep conversations going
-            by_language.setdefault(e.language, []).append(e.text)
-    languages = sorted(by_language)
+async def load(url: str, users: int, concurrency: int, pause: float, seed: int) -> dict:
+    queue: asyncio.Queue = asyncio.Queue()
+    for item in enumerate(conversations(users, seed)):
+        queue.put_nowait(item)
     latencies: list[float] = []
     failures: list[str] = []
     timeout = aiohttp.ClientTimeout(total=60)
@@ -106,21 +125,22 @@ async def load(url: str, users: int, per_user: int, pause: float, seed: int) -> 
         started = time.perf_counter()
         await asyncio.gather(
             *[
-                user(
+                worker(
                     session,
                     f"{url}/webhooks/rest/webhook",
-                    f"bench-{seed}-{i}",
-                    rng.sample(by_language[languages[i % len(languages)]], per_user),
+                    queue,
                     pause,
                     latencies,
                     failures,
+                    f"bench{seed}",
                 )
-                for i in range(users)
+                for _ in range(concurrency)
             ]
         )
         elapsed = time.perf_counter() - started
     return {
-        "users": users,
+        "simulated_users": users,
+        "concurrent_users": concurrency,
         "messages": len(latencies),
         "failures": len(failures),
         "seconds": round(elapsed, 2),
@@ -136,8 +156,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--messages-per-user", type=int, default=60)
+    parser.add_argument("--users", type=int, default=200, help="simulated women, 6 messages each")
+    parser.add_argument("--concurrency", type=int, default=20, help="users writing at once")
+    parser.add_argument("--pause", type=float, default=0.5, help="paced phase: mean pause (s)")
     parser.add_argument("--skip-training", action="store_true", help="don't time a full training")
     parser.add_argument("--out", default="bench/results/latency.json")
     args = parser.parse_args()
@@ -156,13 +177,13 @@ def main() -> None:
                 stack.ready_after + (time.monotonic() - first), 2
             )
             print(f"start to first answer: {result['start_to_first_answer_seconds']} s")
-            asyncio.run(load(stack.url, 10, 5, 0.0, seed=0))  # warm-up
+            asyncio.run(load(stack.url, 20, 10, 0.0, seed=0))  # warm-up
             result["paced"] = asyncio.run(
-                load(stack.url, args.users, args.messages_per_user, 0.4, seed=1)
+                load(stack.url, args.users, args.concurrency, args.pause, seed=1)
             )
             print(f"paced:     {result['paced']}")
             result["saturated"] = asyncio.run(
-                load(stack.url, args.users, args.messages_per_user, 0.0, seed=2)
+                load(stack.url, args.users, args.concurrency, 0.0, seed=2)
             )
             print(f"saturated: {result['saturated']}")
             result["peak_rss_mb"] = {

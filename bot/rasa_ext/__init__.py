@@ -1,1 +1,5 @@
 """Rasa graph components and the NLG of the i-Mentor e-guide (the only Rasa-aware part of bot/)."""
+
+from bot.rasa_ext import _speedups
+
+_speedups.apply()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import os
-from typing import Any
+from typing import Any, Iterator, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+# How many of a tracker's events were read from the database, noted on the tracker object
+# between `retrieve` and `save` of one turn (under the conversation's lock).
+_STORED = "_imentor_events_in_store"
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +32,14 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 class ImentorTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore that creates the SQLite file's folder and turns on WAL mode.
+    """Rasa's SQLTrackerStore (same tables, same rows), with less work per turn.
 
-    With `dialect: postgresql` (and host, db, username, password from the environment) it
-    behaves exactly like Rasa's SQLTrackerStore.
+    - SQLite: creates the file's folder, keeps connections open, WAL mode.
+    - `save` knows how many events `retrieve` read, instead of counting them again with a
+      query (Rasa decides what is new by that count either way), and inserts the new rows
+      in one statement.
+    With `dialect: postgresql` (host, db, username, password from the environment) the
+    same code runs against PostgreSQL.
     """
 
     def __init__(
@@ -42,5 +54,59 @@ class ImentorTrackerStore(SQLTrackerStore):
             os.makedirs(folder, exist_ok=True)
         super().__init__(domain=domain, dialect=dialect, db=db, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens and closes a file connection for every session (NullPool),
+            # about 1 ms each, several times a turn: keep a few open instead.
+            url = self.engine.url
             self.engine.dispose()
+            self.engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                pool_size=2,
+                max_overflow=4,
+                connect_args={"check_same_thread": False},
+            )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _retrieve(
+        self, sender_id: Text, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            setattr(tracker, _STORED, len(tracker.events))
+        return tracker
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        stored = getattr(tracker, _STORED, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        rows = []
+        for event in list(self._additional_events_outside_session(tracker)):
+            data = event.as_dict()
+            rows.append(
+                {
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": (data.get("parse_data") or {})
+                    .get("intent", {})
+                    .get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
+        if rows:
+            with self.session_scope() as session:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.commit()
+        setattr(tracker, _STORED, len(tracker.events))
+
+    def _additional_events_outside_session(self, tracker: DialogueStateTracker) -> Iterator:
+        if getattr(tracker, _STORED, None) is not None:
+            return self._additional_events(None, tracker)
+        with self.session_scope() as session:
+            return iter(list(super()._additional_events(session, tracker)))

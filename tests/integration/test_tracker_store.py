@@ -1,0 +1,98 @@
+"""The tracker store keeps every event exactly once, whether a tracker was read or created."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_ext.tracker_store import ImentorTrackerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def store(tmp_path: Path, domain: Domain) -> ImentorTrackerStore:
+    return ImentorTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "sub" / "t.db"))
+
+
+def _rows(store: ImentorTrackerStore, sender: str) -> int:
+    with sqlite3.connect(store.engine.url.database) as connection:
+        query = "SELECT COUNT(*) FROM events WHERE sender_id = ?"
+        return int(connection.execute(query, (sender,)).fetchone()[0])
+
+
+def _turn(text: str) -> list:
+    return [
+        UserUttered(text, {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_greet"),
+        BotUttered("utter_greet"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+async def test_a_new_tracker_is_stored_whole(store: ImentorTrackerStore, domain: Domain) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "ana",
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        domain.slots,
+    )
+    await store.save(tracker)
+    assert _rows(store, "ana") == 3
+    assert Path(store.engine.url.database).parent.name == "sub"
+
+
+async def test_turns_after_a_read_add_only_their_own_events(
+    store: ImentorTrackerStore, domain: Domain
+) -> None:
+    start = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
+    await store.save(DialogueStateTracker.from_events("bea", start, domain.slots))
+    for text in ["hei", "moi", "terve"]:
+        tracker = await store.retrieve("bea")
+        assert tracker is not None
+        for event in _turn(text):
+            tracker.update(event)
+        tracker.update(SlotSet("language", "fi"))
+        await store.save(tracker)
+        await store.save(tracker)  # saving twice adds nothing
+    assert _rows(store, "bea") == 3 + 3 * 5
+    final = await store.retrieve("bea")
+    assert final is not None
+    assert [e.text for e in final.events if isinstance(e, UserUttered)] == ["hei", "moi", "terve"]
+    assert final.get_slot("language") == "fi"
+
+
+async def test_new_events_are_the_ones_rasa_itself_would_store(
+    store: ImentorTrackerStore, domain: Domain
+) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    start = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
+    await store.save(DialogueStateTracker.from_events("cid", start, domain.slots))
+    for text in ["hola", "gracias"]:
+        tracker = await store.retrieve("cid")
+        assert tracker is not None
+        for event in _turn(text):
+            tracker.update(event)
+        ours = list(store._additional_events(None, tracker))
+        with store.session_scope() as session:
+            theirs = list(SQLTrackerStore._additional_events(store, session, tracker))
+        assert ours == theirs and len(ours) == 4
+        await store.save(tracker)
