@@ -14,6 +14,7 @@ export LOG_LEVEL ?= WARNING
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
+export PYTHONWARNINGS ?= ignore
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/rasa_ext -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 

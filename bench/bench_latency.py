@@ -5,8 +5,9 @@ Rasa server (embedded defaults: SQLite tracker store, in-process lock store) on 
 loopback ports, and measures the time from start to the first answer. Then 200 simulated
 women, in all ten languages, each hold a six-message conversation (greet, two questions,
 help, thanks, goodbye), 20 of them writing at once:
+  0. one at a time: 50 of them in turn, nobody waiting for anybody -> the cost of a turn;
   1. paced: each pauses ~0.5 s between messages (about 35 messages/s in all) -> per-turn
-     p50/p95/p99 below saturation;
+     p50/p95/p99 below saturation (including waits behind other users' turns);
   2. saturated: no pauses -> messages/s (and the percentiles, which then include queueing);
 and reads each process's peak resident memory. Messages come from the training data, so
 every turn is understood without the fallback: turns without a custom action.
@@ -178,6 +179,8 @@ def main() -> None:
             )
             print(f"start to first answer: {result['start_to_first_answer_seconds']} s")
             asyncio.run(load(stack.url, 20, 10, 0.0, seed=0))  # warm-up
+            result["one_at_a_time"] = asyncio.run(load(stack.url, 50, 1, 0.0, seed=3))
+            print(f"one at a time: {result['one_at_a_time']}")
             result["paced"] = asyncio.run(
                 load(stack.url, args.users, args.concurrency, args.pause, seed=1)
             )

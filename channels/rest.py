@@ -12,7 +12,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import Settings
-from channels.common import GuardedCollectingOutputChannel, guard_from_settings, resolve_text
+from channels.common import (
+    GuardedCollectingOutputChannel,
+    freeze_startup_objects,
+    guard_from_settings,
+    resolve_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +50,7 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
+        hook.listener("after_server_start")(freeze_startup_objects)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
