@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -15,6 +14,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.rasa_ext.storage import DEFAULT_MODEL_CONFIG, fit_and_save, load_saved
 from bot.textmodel import LinearTextModel
 
 logger = logging.getLogger(__name__)
@@ -33,13 +33,8 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {
-            "char_ngram_range": [1, 5],
-            "word_ngram_range": [1, 2],
-            "C": 1.0,
-            # Margins are multiplied by this before the softmax; higher = more decisive.
-            "temperature": 4.0,
-        }
+        # `temperature` multiplies the margins before the softmax: higher = more decisive.
+        return {"char_ngram_range": [1, 5], "word_ngram_range": [1, 2], **DEFAULT_MODEL_CONFIG}
 
     def __init__(
         self,
@@ -68,14 +63,13 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
         if not examples:
             logger.warning("No intent examples: the intent classifier is not trained.")
             return self._resource
-        self.model = LinearTextModel(
-            self.config["char_ngram_range"],
-            self.config["word_ngram_range"],
-            self.config["C"],
-            self.config["temperature"],
-        ).fit([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
-        with self._model_storage.write_to(self._resource) as directory:
-            self.model.save(Path(directory))
+        self.model = fit_and_save(
+            self.config,
+            [e.get(TEXT) for e in examples],
+            [e.get(INTENT) for e in examples],
+            self._model_storage,
+            self._resource,
+        )
         return self._resource
 
     @classmethod
@@ -87,13 +81,10 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> NgramIntentClassifier:
-        merged = {**cls.get_default_config(), **config}
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = LinearTextModel.load(Path(directory), temperature=merged["temperature"])
-        except (ValueError, FileNotFoundError):
+        temperature = {**cls.get_default_config(), **config}["temperature"]
+        model = load_saved(model_storage, resource, temperature)
+        if model is None:
             logger.warning("No trained intent classifier found; predicting no intents.")
-            model = None
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:

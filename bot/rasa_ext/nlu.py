@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -17,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.i18n import catalog
 from bot.language import LanguageIdentifier, LanguageNames, short_words_from
+from bot.rasa_ext.storage import DEFAULT_MODEL_CONFIG, fit_and_save, load_saved
 from bot.textmodel import LinearTextModel
 
 logger = logging.getLogger(__name__)
@@ -48,12 +48,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {
-            "char_ngram_range": [1, 4],
-            "word_ngram_range": [1, 1],
-            "C": 1.0,
-            "temperature": 4.0,
-        }
+        return {"char_ngram_range": [1, 4], "word_ngram_range": [1, 1], **DEFAULT_MODEL_CONFIG}
 
     def __init__(
         self,
@@ -90,14 +85,13 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         if len({language for _, language in pairs}) < 2:
             logger.warning("Training examples name fewer than two languages: using lingua alone.")
             return self._resource
-        model = LinearTextModel(
-            self._config["char_ngram_range"],
-            self._config["word_ngram_range"],
-            self._config["C"],
-            self._config["temperature"],
-        ).fit([t for t, _ in pairs], [lang for _, lang in pairs])
-        with self._model_storage.write_to(self._resource) as directory:
-            model.save(Path(directory))
+        fit_and_save(
+            self._config,
+            [text for text, _ in pairs],
+            [language for _, language in pairs],
+            self._model_storage,
+            self._resource,
+        )
         return self._resource
 
     @classmethod
@@ -109,12 +103,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LanguageDetector:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model: LinearTextModel | None = LinearTextModel.load(Path(directory))
-        except (ValueError, FileNotFoundError):
-            model = None
-        component = cls(config, model_storage, resource, model)
+        component = cls(config, model_storage, resource, load_saved(model_storage, resource))
         component._identifier.warm_up()
         return component
 

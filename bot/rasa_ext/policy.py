@@ -9,7 +9,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -17,6 +17,16 @@ from bot.language import Detection, decide_language, language_hint
 from bot.rasa_ext.nlu import DETECTION_KEY, LANGUAGE_ENTITY
 
 LANGUAGE_SLOT = "language"
+
+
+def _first_prediction_after_message(tracker: DialogueStateTracker) -> bool:
+    """True until the first action after her latest message has run."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return True
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return False
+    return False
 
 
 @DefaultV1Recipe.register(
@@ -50,7 +60,7 @@ class LanguagePolicy(Policy):
     ) -> PolicyPrediction:
         events: List[Event] = []
         message = tracker.latest_message
-        if tracker.latest_action_name == ACTION_LISTEN_NAME and message and message.text:
+        if message and message.text and _first_prediction_after_message(tracker):
             current = tracker.get_slot(LANGUAGE_SLOT)
             requested = next(
                 (e.get("value") for e in message.entities if e.get("entity") == LANGUAGE_ENTITY),

@@ -162,3 +162,11 @@ def test_the_conversation_is_kept_in_the_tracker_database(stack: Stack) -> None:
             "SELECT COUNT(*) FROM events WHERE sender_id = ?", ("stored",)
         ).fetchone()[0]
     assert count > 3
+
+
+def test_a_restart_keeps_her_language(stack: Stack, book: Catalog) -> None:
+    stack.say("restarter", GREETINGS["tr"])
+    replies = stack.say("restarter", "/restart")
+    assert texts(replies)[0] == book.text("utter_restart", "tr")
+    replies = stack.say("restarter", "👍")
+    assert all(t in book.locales["tr"].strings.values() for t in texts(replies))

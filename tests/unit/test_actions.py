@@ -55,3 +55,13 @@ async def test_without_a_runner_up_it_asks_to_rephrase() -> None:
     dispatcher = CollectingDispatcher()
     await ActionDefaultAskAffirmation().run(dispatcher, _tracker("nlu_fallback", [], "en"), {})
     assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
+
+
+async def test_restart_keeps_only_her_language() -> None:
+    from actions.restart import ActionRestart
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionRestart().run(dispatcher, _tracker("restart", [], "uk"), {})
+    assert dispatcher.messages[0]["response"] == "utter_restart"
+    assert [e["event"] for e in events] == ["restart", "slot"]
+    assert events[1]["name"] == "language" and events[1]["value"] == "uk"
