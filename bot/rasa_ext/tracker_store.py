@@ -20,6 +20,18 @@ _STORED = "_imentor_events_in_store"
 
 logger = logging.getLogger(__name__)
 
+_LATEST_SESSION_EVENTS = sa.text(
+    """
+    SELECT data FROM events
+    WHERE sender_id = :sender_id
+      AND (timestamp >= (SELECT MAX(timestamp) FROM events
+                         WHERE sender_id = :sender_id AND type_name = 'session_started')
+           OR (SELECT MAX(timestamp) FROM events
+               WHERE sender_id = :sender_id AND type_name = 'session_started') IS NULL)
+    ORDER BY id
+    """
+)
+
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -71,9 +83,18 @@ class ImentorTrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: Text, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
-        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        if tracker is not None and not fetch_events_from_all_sessions:
-            setattr(tracker, _STORED, len(tracker.events))
+        if fetch_events_from_all_sessions:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        # The same rows as Rasa's ORM query (events since the latest session start), as one
+        # prepared statement: building the ORM query cost more than running it.
+        with self.engine.connect() as connection:
+            rows = connection.execute(_LATEST_SESSION_EVENTS, {"sender_id": sender_id}).all()
+        if not self.domain or not rows:
+            return None
+        tracker = DialogueStateTracker.from_dict(
+            sender_id, [json.loads(row.data) for row in rows], self.domain.slots
+        )
+        setattr(tracker, _STORED, len(tracker.events))
         return tracker
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:

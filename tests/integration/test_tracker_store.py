@@ -96,3 +96,25 @@ async def test_new_events_are_the_ones_rasa_itself_would_store(
             theirs = list(SQLTrackerStore._additional_events(store, session, tracker))
         assert ours == theirs and len(ours) == 4
         await store.save(tracker)
+
+
+async def test_reading_returns_what_rasa_reads(store: ImentorTrackerStore, domain: Domain) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    first = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = DialogueStateTracker.from_events("dee", first + _turn("hi"), domain.slots)
+    await store.save(tracker)
+    second = [ActionExecuted("action_session_start"), SessionStarted()]
+    for event in second + [ActionExecuted("action_listen")] + _turn("hello again"):
+        tracker.update(event)
+    await store.save(tracker)
+    ours = await store.retrieve("dee")
+    theirs = await SQLTrackerStore._retrieve(store, "dee", fetch_events_from_all_sessions=False)
+    assert ours is not None and theirs is not None
+    assert list(ours.events) == list(theirs.events)
+    assert [e.text for e in ours.events if isinstance(e, UserUttered)] == ["hello again"]
+    assert await store.retrieve("nobody") is None
