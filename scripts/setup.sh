@@ -9,7 +9,10 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/rasa ]; 
   exit 0
 fi
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+# A .venv from another Python, or left half-made by an interrupted set-up, is made anew.
+if [ ! -x .venv/bin/python ] \
+   || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null \
+   || ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
   py=$(scripts/find-python.sh)
   echo "Creating .venv with $py ($("$py" --version))"
   rm -rf .venv
