@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
+import os
+import uuid
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -20,15 +23,63 @@ def domain() -> Domain:
     return Domain.load(str(ROOT / "domain.yml"))
 
 
-@pytest.fixture
-def store(tmp_path: Path, domain: Domain) -> ImentorTrackerStore:
-    return ImentorTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "sub" / "t.db"))
+POSTGRES = {
+    "host": os.environ.get("IMENTOR_TEST_PGHOST", "127.0.0.1"),
+    "port": 5432,
+    "username": os.environ.get("IMENTOR_TEST_PGUSER", "postgres"),
+}
+
+
+def _postgres_database() -> Iterator[str]:
+    """A fresh database on the local PostgreSQL (mandatory in CI, skipped elsewhere if absent)."""
+    admin_url = (
+        f"postgresql://{POSTGRES['username']}@{POSTGRES['host']}:{POSTGRES['port']}/postgres"
+    )
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(
+            f"PostgreSQL not reachable ({exc.__class__.__name__}); "
+            "start it on 127.0.0.1:5432 to run these tests"
+        )
+    name = f"imentor_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, domain: Domain
+) -> Iterator[ImentorTrackerStore]:
+    if request.param == "sqlite":
+        yield ImentorTrackerStore(
+            domain=domain, dialect="sqlite", db=str(tmp_path / "sub" / "t.db")
+        )
+        return
+    databases = _postgres_database()
+    name = next(databases)
+    created = ImentorTrackerStore(domain=domain, dialect="postgresql", db=name, **POSTGRES)
+    try:
+        yield created
+    finally:
+        created.engine.dispose()
+        next(databases, None)
 
 
 def _rows(store: ImentorTrackerStore, sender: str) -> int:
-    with sqlite3.connect(store.engine.url.database) as connection:
-        query = "SELECT COUNT(*) FROM events WHERE sender_id = ?"
-        return int(connection.execute(query, (sender,)).fetchone()[0])
+    with store.engine.connect() as connection:
+        query = sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :sender")
+        return int(connection.execute(query, {"sender": sender}).scalar_one())
 
 
 def _turn(text: str) -> list:
@@ -48,7 +99,8 @@ async def test_a_new_tracker_is_stored_whole(store: ImentorTrackerStore, domain:
     )
     await store.save(tracker)
     assert _rows(store, "ana") == 3
-    assert Path(store.engine.url.database).parent.name == "sub"
+    if store.engine.dialect.name == "sqlite":
+        assert Path(store.engine.url.database).parent.name == "sub"
 
 
 async def test_turns_after_a_read_add_only_their_own_events(
