@@ -82,6 +82,14 @@ def _rows(store: ImentorTrackerStore, sender: str) -> int:
         return int(connection.execute(query, {"sender": sender}).scalar_one())
 
 
+def _session_start() -> list:
+    return [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
+
+
 def _turn(text: str) -> list:
     return [
         UserUttered(text, {"name": "greet", "confidence": 1.0}),
@@ -94,7 +102,7 @@ def _turn(text: str) -> list:
 async def test_a_new_tracker_is_stored_whole(store: ImentorTrackerStore, domain: Domain) -> None:
     tracker = DialogueStateTracker.from_events(
         "ana",
-        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        _session_start(),
         domain.slots,
     )
     await store.save(tracker)
@@ -106,11 +114,7 @@ async def test_a_new_tracker_is_stored_whole(store: ImentorTrackerStore, domain:
 async def test_turns_after_a_read_add_only_their_own_events(
     store: ImentorTrackerStore, domain: Domain
 ) -> None:
-    start = [
-        ActionExecuted("action_session_start"),
-        SessionStarted(),
-        ActionExecuted("action_listen"),
-    ]
+    start = _session_start()
     await store.save(DialogueStateTracker.from_events("bea", start, domain.slots))
     for text in ["hei", "moi", "terve"]:
         tracker = await store.retrieve("bea")
@@ -132,11 +136,7 @@ async def test_new_events_are_the_ones_rasa_itself_would_store(
 ) -> None:
     from rasa.core.tracker_store import SQLTrackerStore
 
-    start = [
-        ActionExecuted("action_session_start"),
-        SessionStarted(),
-        ActionExecuted("action_listen"),
-    ]
+    start = _session_start()
     await store.save(DialogueStateTracker.from_events("cid", start, domain.slots))
     for text in ["hola", "gracias"]:
         tracker = await store.retrieve("cid")
@@ -153,11 +153,7 @@ async def test_new_events_are_the_ones_rasa_itself_would_store(
 async def test_reading_returns_what_rasa_reads(store: ImentorTrackerStore, domain: Domain) -> None:
     from rasa.core.tracker_store import SQLTrackerStore
 
-    first = [
-        ActionExecuted("action_session_start"),
-        SessionStarted(),
-        ActionExecuted("action_listen"),
-    ]
+    first = _session_start()
     tracker = DialogueStateTracker.from_events("dee", first + _turn("hi"), domain.slots)
     await store.save(tracker)
     second = [ActionExecuted("action_session_start"), SessionStarted()]
