@@ -107,6 +107,10 @@ async def worker(
     failures: list[str],
     prefix: str,
 ) -> None:
+    if pause:
+        # Independent people don't all press "send" in the same millisecond: start each
+        # simulated user at a random moment within one pause, as real arrivals would.
+        await asyncio.sleep(random.uniform(0, pause))
     while not queue.empty():
         index, (_, messages) = queue.get_nowait()
         for text in messages:
