@@ -19,7 +19,7 @@ export PYTHONWARNINGS ?= ignore
 TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/rasa_ext -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run shell train test lint check-translations validate test-unit \
+.PHONY: help install run shell train test lint kb-lint check-translations validate test-unit \
         test-server test-conversations bench-nlu bench-latency lock clean
 
 help: ## List the targets
@@ -51,6 +51,9 @@ shell: $(MODEL) ## Chat with the assistant in this terminal
 check-translations: install ## Fail on a missing translation or mismatched placeholders
 	@$(BIN)/imentor check-translations
 
+kb-lint: install ## Check every knowledge-base article (schema, languages, sources, reviews)
+	@$(BIN)/imentor kb-lint
+
 lint: install ## ruff on the code
 	@$(BIN)/ruff check bot channels actions tests bench
 	@$(BIN)/ruff format --check bot channels actions tests bench
@@ -68,7 +71,7 @@ test-conversations: $(MODEL) ## Conversation tests: rasa test with --fail-on-pre
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --endpoints endpoints.yml \
 	  --fail-on-prediction-errors --out results/conversations
 
-test: check-translations lint validate test-unit test-server test-conversations ## Everything CI runs
+test: check-translations kb-lint lint validate test-unit test-server test-conversations ## Everything CI runs
 
 bench-nlu: $(MODEL) ## Held-out intent accuracy/macro-F1 and language-ID accuracy per language
 	$(BIN)/python -m bench.bench_nlu --model $(MODEL) --out bench/results/nlu.json

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from bench.data import heldout, training
-from bench.normalise import same_text_key
 from bot import SUPPORTED_LANGUAGES
+from bot.textnorm import same_text_key
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENTS = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]

@@ -1,4 +1,4 @@
-"""How two examples are compared for being "the same text" (case, accents, punctuation aside)."""
+"""Comparing texts for "the same words": case, accents and punctuation aside."""
 
 from __future__ import annotations
 

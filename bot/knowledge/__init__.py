@@ -1,0 +1,1 @@
+"""Knowledge base: curated multilingual articles, how they are read and checked."""
