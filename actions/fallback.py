@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.i18n import catalog
-from bot.language import current_language
+from bot.language import LANGUAGE_SLOT, current_language
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -28,7 +28,7 @@ class ActionDefaultAskAffirmation(Action):
         if intent == FALLBACK_INTENT and len(ranking) > 1:
             intent = ranking[1].get("name")
         book = catalog()
-        language = current_language(tracker.get_slot("language"), message.get("metadata"))
+        language = current_language(tracker.get_slot(LANGUAGE_SLOT), message.get("metadata"))
         label_key = f"label_{intent}"
         if not intent or not book.has(label_key):
             dispatcher.utter_message(response="utter_ask_rephrase")

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-LANGUAGE_SLOT = "language"
+from bot.language import LANGUAGE_SLOT
 
 
 class ActionRestart(Action):

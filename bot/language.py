@@ -268,6 +268,8 @@ def decide_language(
 
 
 HINT_KEYS = ("language_hint", "language_code", "locale")
+# The slot that remembers her language (set by the language policy, carried across sessions).
+LANGUAGE_SLOT = "language"
 
 
 def language_hint(metadata: Any) -> str | None:

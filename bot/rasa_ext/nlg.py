@@ -11,8 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.i18n import catalog, localise_response
-from bot.language import current_language
-from bot.rasa_ext.policy import LANGUAGE_SLOT
+from bot.language import LANGUAGE_SLOT, current_language
 
 
 class LocaleNLG(TemplatedNaturalLanguageGenerator):

@@ -133,8 +133,3 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             }
             message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
         return messages
-
-
-def detection_of(parse_data: Dict[str, Any] | None) -> Dict[str, Any] | None:
-    """The language detection stored with a parsed message, if any."""
-    return (parse_data or {}).get(DETECTION_KEY)

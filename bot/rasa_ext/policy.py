@@ -13,10 +13,8 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.language import Detection, decide_language, language_hint
+from bot.language import LANGUAGE_SLOT, Detection, decide_language, language_hint
 from bot.rasa_ext.nlu import DETECTION_KEY, LANGUAGE_ENTITY
-
-LANGUAGE_SLOT = "language"
 
 
 def _first_prediction_after_message(tracker: DialogueStateTracker) -> bool:

@@ -105,29 +105,25 @@ class ImentorTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
-        rows = []
-        for event in list(self._additional_events_outside_session(tracker)):
-            data = event.as_dict()
-            rows.append(
-                {
-                    "sender_id": tracker.sender_id,
-                    "type_name": event.type_name,
-                    "timestamp": data.get("timestamp"),
-                    "intent_name": (data.get("parse_data") or {})
-                    .get("intent", {})
-                    .get(INTENT_NAME_KEY),
-                    "action_name": data.get("name"),
-                    "data": json.dumps(data),
-                }
-            )
-        if rows:
-            with self.session_scope() as session:
+        with self.session_scope() as session:
+            rows = [
+                _row(tracker.sender_id, event)
+                for event in self._additional_events(session, tracker)
+            ]
+            if rows:
                 session.execute(self.SQLEvent.__table__.insert(), rows)
                 session.commit()
         setattr(tracker, _STORED, len(tracker.events))
 
-    def _additional_events_outside_session(self, tracker: DialogueStateTracker) -> Iterator:
-        if getattr(tracker, _STORED, None) is not None:
-            return self._additional_events(None, tracker)
-        with self.session_scope() as session:
-            return iter(list(super()._additional_events(session, tracker)))
+
+def _row(sender_id: str, event: Any) -> dict[str, Any]:
+    """The columns Rasa's SQLTrackerStore.save writes for an event."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
