@@ -20,6 +20,7 @@ class Settings:
     secret_key: bytes = field(repr=False)
     secret_key_generated: bool = False
     max_message_chars: int = 4096
+    database_url: str = "sqlite:///var/imentor.db"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -44,4 +45,5 @@ class Settings:
             secret_key=key_bytes,
             secret_key_generated=generated,
             max_message_chars=int(env.get("IMENTOR_MAX_MESSAGE_CHARS", "4096")),
+            database_url=env.get("DATABASE_URL") or "sqlite:///var/imentor.db",
         )

@@ -112,6 +112,33 @@ def check_article(
     return errors, warnings
 
 
+def _group_errors(articles: list[Article]) -> list[str]:
+    """Articles sharing a group are one question's answers for different countries."""
+    errors: list[str] = []
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        groups[article.group].append(article)
+    for group, members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        names = ", ".join(sorted(a.path.name for a in members))
+        if any(ALL_COUNTRIES in a.countries for a in members):
+            errors.append(f"group {group!r}: an article for all countries stands alone ({names})")
+            continue
+        if len({a.topic for a in members}) > 1:
+            errors.append(f"group {group!r}: its articles must share one topic ({names})")
+        seen: dict[str, str] = {}
+        for article in members:
+            for country in article.countries:
+                if country in seen:
+                    errors.append(
+                        f"group {group!r}: {country} is answered by both {seen[country]} "
+                        f"and {article.path.name}"
+                    )
+                seen[country] = article.path.name
+    return errors
+
+
 def lint(directory: Path = KNOWLEDGE_DIR, today: dt.date | None = None) -> Report:
     """Read and check every article below `directory`."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
@@ -138,6 +165,7 @@ def lint(directory: Path = KNOWLEDGE_DIR, today: dt.date | None = None) -> Repor
             for question in text.questions:
                 if question:
                     asked_in[same_text_key(question)].add(article.id)
+    report.errors += _group_errors(articles)
     for question, ids in sorted(asked_in.items()):
         if len(ids) > 1:
             report.errors.append(f"question {question!r} is in several articles: {sorted(ids)}")

@@ -39,7 +39,7 @@ async def test_affirmation_names_the_runner_up_intent_in_her_language(book: Cata
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_affirmation"
     assert message["intent_label"] == book.text("label_request_mentor", "fi")
-    assert [b["payload"] for b in message["buttons"]] == ["/request_mentor", "/out_of_scope"]
+    assert [b["payload"] for b in message["buttons"]] == ["/request_mentor", "/deny"]
     assert message["buttons"][0]["title"] == book.text("button_yes", "fi")
 
 

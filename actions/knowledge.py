@@ -1,0 +1,115 @@
+"""Answering business and mentoring questions from the knowledge base."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import FALLBACK_INTENT, affirmation
+from bot.i18n import catalog
+from bot.knowledge.service import knowledge
+from bot.knowledge.turn import Turn, respond
+from bot.language import LANGUAGE_SLOT, current_language
+from bot.settings import Settings
+from bot.storage import person_key, question_log
+
+logger = logging.getLogger(__name__)
+
+knowledge().index()  # build the index when the action server starts, not on the first question
+
+DETECTION_KEY = "language_detection"
+TEXT_LANGUAGE_CONFIDENCE = 0.8
+
+
+def _entities(message: Dict[str, Any]) -> Dict[str, Any]:
+    return {e.get("entity"): e.get("value") for e in message.get("entities") or []}
+
+
+def _last_question(tracker: Tracker) -> str | None:
+    """Her last typed message before this one (buttons are payloads starting with "/")."""
+    seen_current = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if not seen_current:
+            seen_current = True
+            continue
+        text = str(event.get("text") or "")
+        if text and not text.startswith("/"):
+            return text
+    return None
+
+
+def _text_languages(message: Dict[str, Any], language: str) -> tuple[str, ...]:
+    """Also search the language the text is written in, when that is clear and not hers."""
+    detection = message.get(DETECTION_KEY) or {}
+    detected = detection.get("language")
+    if (
+        detected
+        and detected != language
+        and detection.get("confidence", 0) >= TEXT_LANGUAGE_CONFIDENCE
+    ):
+        return (str(detected),)
+    return ()
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message or {}
+        language = current_language(tracker.get_slot(LANGUAGE_SLOT), message.get("metadata"))
+        entities = _entities(message)
+        turn = Turn(
+            text=str(message.get("text") or ""),
+            language=language,
+            entities=entities,
+            slots=tracker.slots,
+            intent=(message.get("intent") or {}).get("name"),
+            also_languages=_text_languages(message, language),
+            last_question=_last_question(tracker) if entities.get("kb_action") == "none" else None,
+        )
+        outcome = respond(catalog(), knowledge().index(), turn)
+        suggestion = None
+        if turn.intent == FALLBACK_INTENT and outcome.outcome in ("unsure", "declined"):
+            # not understood and not a question it can answer: maybe another intent came close
+            suggestion = affirmation(message, language)
+        if suggestion is not None:
+            dispatcher.utter_message(**suggestion)
+        for reply in [] if suggestion else outcome.messages:
+            dispatcher.utter_message(text=reply["text"], buttons=reply.get("buttons") or [])
+        if outcome.outcome or outcome.feedback:
+            await asyncio.to_thread(_log, tracker, language, outcome)
+        return [SlotSet(name, value) for name, value in outcome.slots.items()]
+
+
+def _log(tracker: Tracker, language: str, outcome: Any) -> None:
+    """The question log (the editors' gap list and each article's helpfulness)."""
+    try:
+        settings = Settings.from_env()
+        log = question_log(settings.database_url)
+        channel = tracker.get_latest_input_channel() or "unknown"
+        person = person_key(settings.secret_key, channel, tracker.sender_id)
+        if outcome.feedback:
+            article_id, helpful = outcome.feedback
+            log.rate(person, article_id, helpful)
+            return
+        log.record(
+            person=person,
+            language=language,
+            country=outcome.country,
+            outcome=outcome.outcome,
+            article_id=outcome.article_id,
+            score=outcome.score,
+            question=outcome.logged_question,
+        )
+    except Exception:  # the answer was sent; a failing log must not turn into a silent turn
+        logger.exception("knowledge base: could not write the question log")

@@ -1,0 +1,157 @@
+"""The assistant's own database: SQLite by default, PostgreSQL when DATABASE_URL says so.
+
+SQLAlchemy Core with the 2.0-style API. For now it keeps the knowledge-base question log:
+one row per question the knowledge base handled, with the article given and its 👍/👎, and the
+words only of the questions it could not answer (personal data masked) — the editors' gap
+list. People appear only as a keyed hash of channel and sender id, never their raw ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+kb_questions = Table(
+    "kb_questions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("asked_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("person", String(64), index=True),
+    Column("language", String(8), nullable=False),
+    Column("country", String(2)),
+    Column("outcome", String(16), nullable=False, index=True),
+    Column("article_id", String(100), index=True),
+    Column("score", Float, nullable=False, default=0.0),
+    Column("question", Text),  # only when not answered, masked
+    Column("helpful", Boolean),
+)
+
+ANSWERED = "answered"
+UNANSWERED_OUTCOMES = ("unsure", "declined")
+
+
+def person_key(secret: bytes, channel: str, sender_id: str) -> str:
+    """A pseudonymous, stable key for one person on one channel."""
+    message = f"{channel}\x00{sender_id}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    metadata.create_all(engine)
+    return engine
+
+
+@dataclass
+class QuestionLog:
+    engine: Engine
+
+    def record(
+        self,
+        *,
+        person: str | None,
+        language: str,
+        country: str | None,
+        outcome: str,
+        article_id: str | None,
+        score: float,
+        question: str | None,
+    ) -> int:
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                insert(kb_questions).values(
+                    asked_at=dt.datetime.now(dt.timezone.utc),
+                    person=person,
+                    language=language,
+                    country=country,
+                    outcome=outcome,
+                    article_id=article_id,
+                    score=round(float(score), 4),
+                    question=question,
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def rate(self, person: str | None, article_id: str, helpful: bool) -> bool:
+        """Mark this person's latest answer from the article helpful or not."""
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                select(kb_questions.c.id)
+                .where(kb_questions.c.article_id == article_id)
+                .where(kb_questions.c.person == person)
+                .where(kb_questions.c.outcome == ANSWERED)
+                .order_by(kb_questions.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return False
+            connection.execute(
+                update(kb_questions).where(kb_questions.c.id == row.id).values(helpful=helpful)
+            )
+            return True
+
+    def gaps(self, since: dt.datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """The unanswered questions, most asked first."""
+        query = (
+            select(
+                kb_questions.c.question,
+                kb_questions.c.language,
+                func.count().label("times"),
+                func.max(kb_questions.c.asked_at).label("last_asked"),
+            )
+            .where(kb_questions.c.outcome.in_(UNANSWERED_OUTCOMES))
+            .where(kb_questions.c.question.is_not(None))
+            .group_by(kb_questions.c.question, kb_questions.c.language)
+            .order_by(func.count().desc(), func.max(kb_questions.c.asked_at).desc())
+            .limit(limit)
+        )
+        if since is not None:
+            query = query.where(kb_questions.c.asked_at >= since)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+
+_logs: dict[str, QuestionLog] = {}
+
+
+def question_log(url: str) -> QuestionLog:
+    if url not in _logs:
+        _logs[url] = QuestionLog(make_engine(url))
+    return _logs[url]
