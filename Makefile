@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/rasa_ext -typ
 
 .DEFAULT_GOAL := help
 .PHONY: help install run shell train test lint kb-lint check-translations validate test-unit \
-        test-server test-conversations bench-nlu bench-latency lock clean
+        test-server test-conversations bench-nlu bench-latency bench-kb lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ bench-nlu: $(MODEL) ## Held-out intent accuracy/macro-F1 and language-ID accurac
 
 bench-latency: $(MODEL) ## Latency, throughput, memory, training and start-up time over REST
 	$(BIN)/python -m bench.bench_latency --out bench/results/latency.json
+
+bench-kb: $(MODEL) ## Knowledge base: top-1/top-3, decline rate per language; retrieval and REST turn times
+	$(BIN)/python -m bench.bench_kb --out bench/results/kb.json
 
 lock: ## Re-pin constraints.txt from the current .venv
 	@{ echo '# Every package pinned: regenerate with `make lock` after changing requirements.txt.'; \

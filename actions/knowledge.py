@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import FALLBACK_INTENT, affirmation
 from bot.i18n import catalog
+from bot.knowledge.replies import unsure_messages
 from bot.knowledge.service import knowledge
 from bot.knowledge.turn import Turn, respond
 from bot.language import LANGUAGE_SLOT, current_language
@@ -84,10 +85,18 @@ class ActionAnswerQuestion(Action):
             suggestion = affirmation(message, language)
         if suggestion is not None:
             dispatcher.utter_message(**suggestion)
-        for reply in [] if suggestion else outcome.messages:
-            dispatcher.utter_message(text=reply["text"], buttons=reply.get("buttons") or [])
+        messages = outcome.messages
+        if turn.intent == FALLBACK_INTENT and outcome.outcome == "declined":
+            # not understood at all: no reason to think it is off-topic, so ask to rephrase
+            messages = unsure_messages(catalog(), language)
+        for reply in [] if suggestion else messages:
+            if "response" in reply:
+                dispatcher.utter_message(response=reply["response"])
+            else:
+                dispatcher.utter_message(text=reply["text"], buttons=reply.get("buttons") or [])
         if outcome.outcome or outcome.feedback:
-            await asyncio.to_thread(_log, tracker, language, outcome)
+            # written in a worker thread after the reply has gone: she does not wait for it
+            asyncio.get_running_loop().run_in_executor(None, _log, tracker, language, outcome)
         return [SlotSet(name, value) for name, value in outcome.slots.items()]
 
 

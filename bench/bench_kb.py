@@ -261,12 +261,18 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results/kb.json"))
     parser.add_argument("--no-rest", action="store_true", help="skip the end-to-end REST part")
     parser.add_argument("--show-misses", type=int, default=15)
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=DEV_DIR,
+        help="question set folder (bench/kb_tune is the separate set used to tune the search)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     index = load_index()
     build_ms = (time.perf_counter() - started) * 1000
-    dev = load_dev()
+    dev = load_dev(args.questions)
     overlap = shared_wording(index, dev)
     result: dict[str, Any] = {
         "articles": len(index.articles),

@@ -56,35 +56,40 @@ def out_of_scope_examples() -> list[tuple[str, str]]:
 
 def main() -> int:
     articles = [read_article(p) for p in article_files()]
-    runs = []  # (in_domain: bool, expected id or None, decision inputs)
+    runs = []  # (index, language, question, expected id, country, hits)
     for fold in range(FOLDS):
         kept, asked = held_out(articles, fold)
         index = KnowledgeIndex(kept)
         for code, question, expected in asked:
             country = index.by_id[expected].countries[0]
-            runs.append((index, code, question, expected, None if country == "all" else country))
+            country = None if country == "all" else country
+            runs.append((index, code, question, expected, country, index.search(question, [code])))
         print(f"fold {fold}: {len(asked)} held-out questions", file=sys.stderr)
     full = KnowledgeIndex(articles)
-    ood = out_of_scope_examples()
+    ood = [(code, text, full.search(text, [code])) for code, text in out_of_scope_examples()]
     print(f"{len(runs)} held-out article questions, {len(ood)} out-of-scope examples")
+    print(f"current: {THRESHOLDS}")
 
-    grid = itertools.product((0.36, 0.40, 0.44, 0.48), (0.03, 0.06, 0.09), (0.24, 0.28, 0.32))
-    print(
-        f"{'answer':>7}{'margin':>7}{'offer':>7}{'right':>8}{'wrong':>8}{'offered':>9}{'ood-decl':>10}"
+    grid = itertools.product(
+        (0.16, 0.18, 0.20, 0.22, 0.26), (0.01, 0.02, 0.03, 0.04), (0.15, 0.16, 0.17)
     )
+    header = f"{'answer':>7}{'margin':>7}{'offer':>7}{'right':>8}{'wrong':>8}{'offered':>9}"
+    print(header + f"{'ood-decl':>10}")
     for answer, margin, offer in grid:
+        if offer > answer:
+            continue
         t = dataclasses.replace(THRESHOLDS, answer=answer, margin=margin, offer=offer)
         right = wrong = offered = 0
-        for index, code, question, expected, country in runs:
-            d = index.decide(question, code, country=country, thresholds=t)
+        for index, code, question, expected, country, hits in runs:
+            d = index.decide(question, code, country=country, thresholds=t, hits=hits)
             if d.kind == "answer":
                 right += d.article is not None and d.article.id == expected
                 wrong += d.article is None or d.article.id != expected
             elif d.kind == "choose":
                 offered += 1
         declined = sum(
-            full.decide(text, code, thresholds=t).kind in ("decline", "unsure")
-            for code, text in ood
+            full.decide(text, code, thresholds=t, hits=hits).kind in ("decline", "unsure")
+            for code, text, hits in ood
         )
         n = len(runs)
         print(

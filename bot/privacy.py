@@ -22,7 +22,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Finnish henkilötunnus: DDMMYY, century sign, 3 digits, check character
     (re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.I), ID_NUMBER),
     # Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter)
-    (re.compile(r"\b[XYZ]?[- ]?\d{7,8}[- ]?[A-Z]\b", re.I), ID_NUMBER),
+    (re.compile(r"\b(?:[XYZ][- ]?)?\d{7,8}[- ]?[A-Z]\b", re.I), ID_NUMBER),
     # Portuguese citizen card: 8 digits, check digit, two letters, check digit
     (re.compile(r"\b\d{8}[ ]?\d[ ]?[A-Z]{2}\d\b", re.I), ID_NUMBER),
     # Slovak/Czech rodné číslo: YYMMDD/XXXX

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import yaml
+
 from bot import SUPPORTED_LANGUAGES
 from bot.knowledge.articles import (
     ALL_COUNTRIES,
@@ -23,8 +25,10 @@ from bot.knowledge.articles import (
     read_article,
     read_topics,
 )
+from bot.knowledge.places import Places
 from bot.textnorm import same_text_key
 
+TOP_LEVEL_FILES = ("topics.yml", "places.yml")
 MAX_ANSWER_CHARS = 700
 MIN_QUESTIONS = 3
 REVIEW_EVERY_DAYS = 365
@@ -151,6 +155,16 @@ def lint(directory: Path = KNOWLEDGE_DIR, today: dt.date | None = None) -> Repor
         except ArticleError as exc:
             report.errors.append(str(exc))
     report.articles = len(articles)
+    for path in sorted(directory.glob("*.yml")):
+        if path.name not in TOP_LEVEL_FILES:
+            report.errors.append(
+                f"{path.name}: articles go in a topic folder, knowledge_base/<topic>/{path.name}"
+            )
+    if (directory / "places.yml").exists():
+        try:
+            Places.load(directory / "places.yml")
+        except (ValueError, yaml.YAMLError) as exc:
+            report.errors.append(f"places.yml: {exc}")
     seen_ids: dict[str, Path] = {}
     asked_in: dict[str, set[str]] = defaultdict(set)
     for article in articles:

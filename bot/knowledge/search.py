@@ -33,13 +33,14 @@ COUNTRY_BONUS = 0.05  # added to country-specific articles when her message name
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.42  # the best group needs this much to be answered outright ...
-    margin: float = 0.06  # ... and this lead over the next group
-    offer: float = 0.30  # groups above this (and within `window` of the best) are offered
-    window: float = 0.10
-    declined: float = 0.20  # below this nothing business-like was asked: decline politely
-    implied: float = 0.15  # a country variant this far ahead needs no "which country?"
-    out_of_scope_answer: float = 0.55  # when the NLU says "out of scope", be this sure
+    """Score levels for the decisions (scores are TF-IDF cosines, mostly 0.05-0.6)."""
+
+    answer: float = 0.20  # the best group needs this much to be answered outright ...
+    margin: float = 0.03  # ... and this lead over the next group
+    offer: float = 0.16  # below this: no article is offered at all
+    window: float = 0.06  # groups this close to the best are offered together
+    declined: float = 0.12  # below this nothing business-like was asked: decline politely
+    out_of_scope_answer: float = 0.30  # when the NLU says "out of scope", be this sure
 
 
 THRESHOLDS = Thresholds()
@@ -191,11 +192,15 @@ class KnowledgeIndex:
         level: str | None = None,
         out_of_scope: bool = False,
         thresholds: Thresholds = THRESHOLDS,
+        hits: list[Hit] | None = None,
     ) -> Decision:
-        """Answer, offer, ask for the country, or admit there is no good answer."""
+        """Answer, offer, ask for the country, or admit there is no good answer.
+
+        `hits` are the search results when the caller already has them (calibration)."""
         named = places().countries_in(text)
         named_country = named[0] if len(named) == 1 else None
-        hits = self.search(text, [language, *also_languages], audience, level)
+        if hits is None:
+            hits = self.search(text, [language, *also_languages], audience, level)
         decision = Decision(kind="unsure", language=language, hits=hits[:10], query=text)
         groups = _group_scores(hits)
         top_group, top = groups[0] if groups else (None, 0.0)
@@ -215,15 +220,14 @@ class KnowledgeIndex:
             )
 
         needed = thresholds.out_of_scope_answer if out_of_scope else thresholds.answer
+        offer = needed - thresholds.window if out_of_scope else thresholds.offer
         if top_group is not None and top >= needed and top - second >= thresholds.margin:
             source = "named" if named_country else ("remembered" if country else None)
             return self.answer_group(
                 decision, top_group, named_country or country, source, hits, thresholds
             )
-        if top_group is not None and top >= max(thresholds.offer, needed - thresholds.window * 2):
-            close = [
-                g for g, s in groups[:3] if s >= max(thresholds.offer, top - thresholds.window)
-            ]
+        if top_group is not None and top >= offer:
+            close = [g for g, s in groups[:3] if s >= max(offer, top - thresholds.window)]
             options = [self._option(g, named_country or country, hits) for g in close]
             decision.kind = "choose"
             decision.options = [o for o in options if o is not None]

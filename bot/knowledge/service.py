@@ -8,6 +8,7 @@ replica builds its own index from the same files.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -108,7 +109,8 @@ _service: KnowledgeService | None = None
 
 
 def knowledge() -> KnowledgeService:
+    """The process's knowledge base: IMENTOR_KNOWLEDGE_DIR, or knowledge_base/ in the repo."""
     global _service
     if _service is None:
-        _service = KnowledgeService()
+        _service = KnowledgeService(Path(os.environ.get("IMENTOR_KNOWLEDGE_DIR") or KNOWLEDGE_DIR))
     return _service

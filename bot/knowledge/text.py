@@ -57,8 +57,16 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+", re.UNICODE)
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    """Folded words; a hyphenated one also as one word ("i-Mentor" → i, mentor, imentor)."""
+    folded = fold(text)
+    found = _WORD.findall(folded)
+    if "-" in folded:
+        found += [w.replace("-", "") for w in _HYPHENATED.findall(folded)]
+    return found
 
 
 def _spacy_stop_words(language: str) -> set[str]:

@@ -148,7 +148,8 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
 
     text = turn.text.strip()
     if not text or text.startswith("/"):
-        return Outcome([{"text": book.text("utter_ask_question_prompt", language)}])
+        # the "Ask a question" button: invite her to type it (a domain response, with buttons)
+        return Outcome([{"response": "utter_ask_question_prompt"}])
 
     named = places().country_in(text) if pending else None
     if pending and named and is_bare_place(text, language):  # typed "Spain" after "which country?"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +34,8 @@ class Stack:
     started_at: float = 0.0
     ready_after: float = 0.0
     logs: dict[str, Path] = field(default_factory=dict)
+    knowledge_dir: Path = ROOT / "knowledge_base"
+    database_url: str = ""
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -57,10 +60,15 @@ def start_stack(
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
     rasa_port, actions_port = free_port(), free_port()
+    knowledge_dir = workdir / "knowledge_base"  # a copy, so tests may edit articles
+    shutil.copytree(ROOT / "knowledge_base", knowledge_dir, dirs_exist_ok=True)
+    database_url = f"sqlite:///{workdir / 'imentor.db'}"
     env = {
         **os.environ,
         "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
         "IMENTOR_TRACKER_DB": str(workdir / "tracker.db"),
+        "DATABASE_URL": database_url,
+        "IMENTOR_KNOWLEDGE_DIR": str(knowledge_dir),
         "SANIC_HOST": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -69,7 +77,12 @@ def start_stack(
         "IMENTOR_SECRET_KEY": "test-key-0123456789abcdef0123456789abcdef",
         **(env_extra or {}),
     }
-    stack = Stack(url=f"http://127.0.0.1:{rasa_port}", started_at=time.monotonic())
+    stack = Stack(
+        url=f"http://127.0.0.1:{rasa_port}",
+        started_at=time.monotonic(),
+        knowledge_dir=knowledge_dir,
+        database_url=database_url,
+    )
     commands = {
         "actions": [
             str(VENV_BIN / "rasa"),

@@ -123,8 +123,23 @@ def test_fields_must_take_known_values(kb: Path) -> None:
 
 
 def test_a_broken_file_is_reported_by_name(kb: Path) -> None:
-    (kb / "broken.yml").write_text("id: [unclosed", encoding="utf-8")
+    (kb / "mentoring").mkdir()
+    (kb / "mentoring" / "broken.yml").write_text("id: [unclosed", encoding="utf-8")
     assert any(e.startswith("broken.yml: not valid YAML") for e in lint(kb, TODAY).errors)
+
+
+def test_an_article_outside_a_topic_folder_is_reported(kb: Path) -> None:
+    (kb / "stray.yml").write_text("id: stray", encoding="utf-8")
+    assert any(
+        e.startswith("stray.yml: articles go in a topic folder") for e in lint(kb, TODAY).errors
+    )
+
+
+def test_country_variants_must_not_overlap(kb: Path) -> None:
+    for name in ("fi-one", "fi-two"):
+        write(kb, article(name, group="one-question", countries=["FI"]))
+    errors = lint(kb, TODAY).errors
+    assert any("group 'one-question': FI is answered by both" in e for e in errors)
 
 
 def test_the_cli_fails_on_errors(kb: Path) -> None:
