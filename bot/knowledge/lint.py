@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bot import SUPPORTED_LANGUAGES
+from bot.i18n import catalog
 from bot.knowledge.articles import (
     ALL_COUNTRIES,
     AUDIENCES,
@@ -180,6 +181,12 @@ def lint(directory: Path = KNOWLEDGE_DIR, today: dt.date | None = None) -> Repor
                 if question:
                     asked_in[same_text_key(question)].add(article.id)
     report.errors += _group_errors(articles)
+    book = catalog()
+    report.errors += [
+        f"topics.yml: {topic} has no name in locales/en.yml (topic_{topic})"
+        for topic in topics
+        if not book.has(f"topic_{topic}")
+    ]
     for question, ids in sorted(asked_in.items()):
         if len(ids) > 1:
             report.errors.append(f"question {question!r} is in several articles: {sorted(ids)}")

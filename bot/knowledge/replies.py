@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import DEFAULT_LANGUAGE
 from bot.i18n import Catalog
-from bot.knowledge.articles import COUNTRIES, Article, Translation
+from bot.knowledge.articles import ALL_COUNTRIES, COUNTRIES, Article, Translation
 
 Message = dict[str, Any]
 
@@ -99,11 +99,18 @@ def which_country_messages(book: Catalog, language: str) -> list[Message]:
     return [{"text": book.text("kb_which_country", language), "buttons": buttons}]
 
 
-def choose_messages(book: Catalog, options: list[Article], language: str) -> list[Message]:
-    buttons = [
-        {"title": short(text_of(a, language)[0].title), "payload": payload(article=a.id)}
-        for a in options
-    ]
+def choose_messages(
+    book: Catalog, options: list[Article], language: str, country_known: bool = True
+) -> list[Message]:
+    """The close answers as buttons. A country-specific one, when her country is not known yet,
+    is named by its topic ("Taxes and VAT", not "Taxes and VAT in Slovakia"); choosing it asks
+    which country."""
+    buttons = []
+    for article in options:
+        title = text_of(article, language)[0].title
+        if not country_known and ALL_COUNTRIES not in article.countries:
+            title = book.text(f"topic_{article.topic}", language)
+        buttons.append({"title": short(title), "payload": payload(article=article.id)})
     buttons.append(
         {"title": book.text("button_kb_none", language), "payload": payload(kb_action="none")}
     )

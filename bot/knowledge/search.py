@@ -37,7 +37,7 @@ class Thresholds:
 
     answer: float = 0.20  # the best group needs this much to be answered outright ...
     margin: float = 0.03  # ... and this lead over the next group
-    offer: float = 0.16  # below this: no article is offered at all
+    offer: float = 0.17  # below this: no article is offered at all
     window: float = 0.06  # groups this close to the best are offered together
     declined: float = 0.12  # below this nothing business-like was asked: decline politely
     out_of_scope_answer: float = 0.30  # when the NLU says "out of scope", be this sure
@@ -155,7 +155,7 @@ class KnowledgeIndex:
         if best is None or not self.articles:
             return []
         adjusted = best.astype(np.float64)
-        named = bool(places().countries_in(text)) if COUNTRY_BONUS else False
+        named = bool(places().countries_in(text))
         for position, article in enumerate(self.articles):
             if named and ALL_COUNTRIES not in article.countries:
                 adjusted[position] += COUNTRY_BONUS
@@ -229,6 +229,7 @@ class KnowledgeIndex:
         if top_group is not None and top >= offer:
             close = [g for g, s in groups[:3] if s >= max(offer, top - thresholds.window)]
             options = [self._option(g, named_country or country, hits) for g in close]
+            decision.country = named_country or country
             decision.kind = "choose"
             decision.options = [o for o in options if o is not None]
             if decision.options:

@@ -108,7 +108,9 @@ def content_words(text: str, language: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    return word[:STEM_LENGTH]
+    """The word's first letters: up to six, and without its last two letters when shorter
+    ("ceny", "cenu" → "cen"; "yrittäjäksi", "yrittäjän" → "yritta")."""
+    return word[: min(STEM_LENGTH, max(3, len(word) - 2))]
 
 
 @lru_cache(maxsize=200_000)

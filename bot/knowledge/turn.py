@@ -131,10 +131,15 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
         decision = Decision(kind="answer", language=language, article=chosen, score=1.0)
         if index.country_specific(chosen.group):
             picked = country or _country(turn.slots.get(COUNTRY_SLOT))
-            variant = index.variant(chosen.group, picked) if picked else chosen
-            decision.article = variant or chosen
-            decision.country = decision.article.countries[0]
-            decision.country_source = "remembered" if picked else "implied"
+            if picked is None:  # offered by topic: now ask for her country
+                return Outcome(
+                    replies.which_country_messages(book, language),
+                    {PENDING_SLOT: chosen.group},
+                    outcome="asked_country",
+                )
+            decision = index.answer_group(decision, chosen.group, picked, "remembered")
+            if decision.kind != "answer":
+                return _country_missing(book, turn, picked)
         return _answer(book, index, turn, decision)
 
     pending = turn.slots.get(PENDING_SLOT)
@@ -182,8 +187,9 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
             decision=decision,
         )
     if decision.kind == "choose":
+        known = bool(decision.country or _country(turn.slots.get(COUNTRY_SLOT)))
         return Outcome(
-            replies.choose_messages(book, decision.options, language),
+            replies.choose_messages(book, decision.options, language, country_known=known),
             {PENDING_SLOT: None},
             outcome="offered",
             score=decision.score,

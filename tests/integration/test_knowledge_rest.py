@@ -22,7 +22,7 @@ ASKED = {
     "fi": "fi-social-security",
     "sk": "sk-taxes-vat",
     "tr": "tr-company-formation",
-    "es": "es-startup-support",
+    "es": "es-taxes-vat",
     "pl": "pl-banking-bookkeeping",
     "pt": "pt-residence-rights",
     "ar": "tr-self-employment",

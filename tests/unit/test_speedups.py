@@ -39,3 +39,20 @@ def test_graph_execution_matches_dask() -> None:
     ours = _speedups._execute(graph, ["c", "b"])
     assert calls.count("a") == 1 and "unused" not in calls
     assert list(ours) == list(dask.get(graph, ["c", "b"]))
+
+
+def test_action_responses_are_validated_as_before() -> None:
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    action = RemoteAction("action_answer_question", None)
+    good = {"events": [{"event": "slot", "name": "country", "value": "FI"}], "responses": []}
+    assert _speedups._validate_action_result(action, good) is True
+    assert _speedups._original_validate_action_result(action, good) is True
+    bad = {"events": "not a list", "responses": []}
+    with pytest.raises(ValidationError) as ours:
+        _speedups._validate_action_result(action, bad)
+    with pytest.raises(ValidationError) as rasas:
+        _speedups._original_validate_action_result(action, bad)
+    assert ours.value.message == rasas.value.message
+    assert "Failed to validate Action server response" in ours.value.message
