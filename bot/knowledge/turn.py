@@ -22,6 +22,14 @@ ARTICLE_SLOT = "kb_article"
 PENDING_SLOT = "kb_pending"  # a group waiting for "which country?"
 FAILURES_SLOT = "kb_failures"  # questions in a row without an answer
 ROLE_SLOT = "role"
+STAGE_SLOT = "business_stage"
+# Her business stage (from the intake) → the article level that suits her best.
+STAGE_LEVEL = {
+    "idea": "basic",
+    "registering": "basic",
+    "running_new": "intermediate",
+    "running_long": "advanced",
+}
 
 MENTOR_ROLE = "mentor"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -172,6 +180,7 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
         country=_country(turn.slots.get(COUNTRY_SLOT)),
         previous_article=turn.slots.get(ARTICLE_SLOT),
         audience="mentor" if role == MENTOR_ROLE else ("mentee" if role else None),
+        level=STAGE_LEVEL.get(str(turn.slots.get(STAGE_SLOT) or "")),
         out_of_scope=turn.intent == OUT_OF_SCOPE_INTENT,
     )
     if decision.kind == "answer":

@@ -330,3 +330,16 @@ def test_a_rebuild_happens_in_the_background_and_never_blocks(book, kb_dir):
         "Rebuilt while you were asking"
         in say(book, service.index(), "what is mentoring?").messages[-1]["text"]
     )
+
+
+def test_audience_and_level_break_ties_between_equal_matches(book, tmp_path):
+    texts = {"en": ("Listening well", "Ask open questions.", ["how do I listen well"] * 3)}
+    write(tmp_path, article("listening-mentee", texts, audience="mentee", level="basic"))
+    write(tmp_path, article("listening-mentor", texts, audience="mentor", level="advanced"))
+    index = load_index(tmp_path)
+    as_mentor = say(book, index, "how do I listen well", slots={"role": "mentor"})
+    as_mentee = say(book, index, "how do I listen well", slots={"role": "business_owner"})
+    assert as_mentor.article_id == "listening-mentor"
+    assert as_mentee.article_id == "listening-mentee"
+    by_stage = index.search("how do I listen well", ["en"], level="advanced")
+    assert by_stage[0].article.id == "listening-mentor"
