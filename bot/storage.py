@@ -61,20 +61,23 @@ def person_key(secret: bytes, channel: str, sender_id: str) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
 
+def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """For every SQLite connection (ours and the tracker store's)."""
+    cursor = dbapi_connection.cursor()
+    # Write-ahead logging: readers don't block the writer, and a commit is one append.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL is still safe against corruption; a power cut may lose the last turn.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if url.startswith("sqlite"):
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.close()
-
+        event.listen(engine, "connect", sqlite_pragmas)
     metadata.create_all(engine)
     return engine
 

@@ -14,6 +14,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.storage import sqlite_pragmas
+
 # How many of a tracker's events were read from the database, noted on the tracker object
 # between `retrieve` and `save` of one turn (under the conversation's lock).
 _STORED = "_imentor_events_in_store"
@@ -31,16 +33,6 @@ _LATEST_SESSION_EVENTS = sa.text(
     ORDER BY id
     """
 )
-
-
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # Write-ahead logging: readers don't block the writer, and a commit is one append.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # In WAL mode NORMAL is still safe against corruption; a power cut may lose the last turn.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
 
 
 class ImentorTrackerStore(SQLTrackerStore):
@@ -77,7 +69,7 @@ class ImentorTrackerStore(SQLTrackerStore):
                 max_overflow=4,
                 connect_args={"check_same_thread": False},
             )
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "connect", sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def _retrieve(
