@@ -9,8 +9,9 @@ is decided separately, so "VAT in Poland" finds the VAT articles and then Poland
 What to do with the scores is `decide`: answer when the best article is clearly ahead, offer
 the two or three close ones as buttons, ask "which country?" when the answer differs by
 country and none is known, and otherwise say honestly that there is no good answer. The
-thresholds were set on the articles' own questions (each left out in turn) and on the NLU
-out-of-scope examples, never on the benchmark questions; `make bench-kb` measures them.
+thresholds were set on the articles' own questions (5-fold, `python -m bench.kb_calibrate`),
+the NLU's out-of-scope examples and the separate tuning set bench/kb_tune/, never on the
+benchmark questions (bench/kb_dev/); `make bench-kb` measures them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from bot.knowledge.places import places
 from bot.knowledge.text import content_words, stem, stop_words, word_features
 
 QUESTION_WEIGHT = 0.1  # best single question/title match; the rest is the whole-article match
-DOCUMENT_MORE = True  # the whole-article match includes the "learn more" text
 COUNTRY_BONUS = 0.05  # added to country-specific articles when her message names a country
 
 
@@ -86,7 +86,6 @@ class LanguageIndex:
     def __init__(self, language: str, articles: Sequence[Article]) -> None:
         self.language = language
         self.articles = list(articles)
-        self.fallback: set[str] = set()
         entries: list[str] = []
         owners: list[int] = []
         documents: list[str] = []
@@ -94,14 +93,12 @@ class LanguageIndex:
             text = article.translations.get(language)
             if text is None:
                 text = article.translations.get(DEFAULT_LANGUAGE)
-                self.fallback.add(article.id)
             if text is None:
                 text = next(iter(article.translations.values()))
             for entry in (text.title, *text.questions):
                 entries.append(entry)
                 owners.append(position)
-            more = text.more if DOCUMENT_MORE else ""
-            documents.append(" ".join((text.title, *text.questions, text.answer, more)))
+            documents.append(" ".join((text.title, *text.questions, text.answer, text.more)))
         self.vectorizer = TfidfVectorizer(
             analyzer=_analyzer(language), sublinear_tf=True, dtype=np.float32
         )
@@ -133,9 +130,6 @@ class KnowledgeIndex:
             self.groups.setdefault(article.group, []).append(article)
         self.indexes = {code: LanguageIndex(code, self.articles) for code in languages}
         self.local_terms = _local_terms(self.groups)
-
-    def missing_translation(self, article: Article, language: str) -> bool:
-        return language not in article.translations
 
     def search(
         self,
@@ -215,17 +209,13 @@ class KnowledgeIndex:
             and is_bare_place(text, language)
         ):
             # "and in Finland?" — the same question for another country
-            return self.answer_group(
-                decision, previous.group, named_country, "named", hits, thresholds
-            )
+            return self.answer_group(decision, previous.group, named_country, "named")
 
         needed = thresholds.out_of_scope_answer if out_of_scope else thresholds.answer
         offer = needed - thresholds.window if out_of_scope else thresholds.offer
         if top_group is not None and top >= needed and top - second >= thresholds.margin:
             source = "named" if named_country else ("remembered" if country else None)
-            return self.answer_group(
-                decision, top_group, named_country or country, source, hits, thresholds
-            )
+            return self.answer_group(decision, top_group, named_country or country, source)
         if top_group is not None and top >= offer:
             close = [g for g, s in groups[:3] if s >= max(offer, top - thresholds.window)]
             options = [self._option(g, named_country or country, hits) for g in close]
@@ -243,8 +233,6 @@ class KnowledgeIndex:
         group: str,
         country: str | None,
         source: str | None,
-        hits: Sequence[Hit] = (),
-        thresholds: Thresholds = THRESHOLDS,
     ) -> Decision:
         """Answer the group: its one article, or the variant for the country."""
         decision.group = group
@@ -337,10 +325,3 @@ def is_bare_place(text: str, language: str) -> bool:
     """A short message naming a place, with no topic of its own ("and in Spain?", "Madrid")."""
     book = places()
     return len([w for w in content_words(text, language) if not book.is_place_word(w)]) <= 2
-
-
-def top_languages(detected: Mapping[str, float] | None, minimum: float = 0.5) -> list[str]:
-    """Languages worth searching besides hers: what the text itself looks like."""
-    if not detected:
-        return []
-    return [code for code, confidence in detected.items() if confidence >= minimum]

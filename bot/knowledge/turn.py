@@ -75,7 +75,7 @@ def _failures(turn: Turn) -> int:
         return 0
 
 
-def _answer(book: Catalog, index: KnowledgeIndex, turn: Turn, decision: Decision) -> Outcome:
+def _answer(book: Catalog, turn: Turn, decision: Decision) -> Outcome:
     article = decision.article
     assert article is not None
     note = None
@@ -148,7 +148,7 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
             decision = index.answer_group(decision, chosen.group, picked, "remembered")
             if decision.kind != "answer":
                 return _country_missing(book, turn, picked)
-        return _answer(book, index, turn, decision)
+        return _answer(book, turn, decision)
 
     pending = turn.slots.get(PENDING_SLOT)
     if country and pending:  # the answer to "which country?"
@@ -156,7 +156,7 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
             Decision(kind="answer", language=language, score=1.0), str(pending), country, "chosen"
         )
         if decision.kind == "answer":
-            return _answer(book, index, turn, decision)
+            return _answer(book, turn, decision)
         return _country_missing(book, turn, country)
 
     text = turn.text.strip()
@@ -170,7 +170,7 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
             Decision(kind="answer", language=language, score=1.0), str(pending), named, "named"
         )
         if decision.kind == "answer":
-            return _answer(book, index, turn, decision)
+            return _answer(book, turn, decision)
 
     role = str(turn.slots.get(ROLE_SLOT) or "")
     decision = index.decide(
@@ -186,7 +186,7 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
     if decision.kind == "answer":
         if decision.article is None:
             return _not_answered(book, turn, decision, text)
-        return _answer(book, index, turn, decision)
+        return _answer(book, turn, decision)
     if decision.kind == "ask_country":
         return Outcome(
             replies.which_country_messages(book, language),
