@@ -22,6 +22,7 @@ from pathlib import Path
 from bot import SUPPORTED_LANGUAGES
 
 STEM_LENGTH = 6
+MAX_WORD = 40  # longer "words" are cut: no real one is, and a 4,000-letter one must stay cheap
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ARABIC_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
@@ -124,7 +125,7 @@ def word_features(folded_words: list[str]) -> list[str]:
     """Stems ("w:") and in-word character 3-5-grams ("c:") of already folded words."""
     out: list[str] = []
     for word in folded_words:
-        out.extend(_one_word(word))
+        out.extend(_one_word(word[:MAX_WORD]))
     return out
 
 

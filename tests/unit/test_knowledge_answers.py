@@ -111,3 +111,12 @@ def test_close_answers_without_a_country_are_offered_by_topic_then_ask_the_count
         Turn(text="", language="tr", entities={"country": "TR"}, slots=picked.slots),
     )
     assert turkey.article_id == "tr-social-security"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "???!!!", "👍👍👍", "\x00\x01", "<script>alert(1)</script>", "a" * 4096, "\u202eevil"],
+)
+def test_hostile_or_empty_messages_get_no_article(index: KnowledgeIndex, text: str) -> None:
+    decision = index.decide(text, "en")
+    assert decision.kind in ("decline", "unsure")
