@@ -135,6 +135,22 @@ def _kb_nlu(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_upgrade(args: argparse.Namespace) -> int:
+    """Apply the database migrations (the assistant also does this when it starts)."""
+    from bot.settings import Settings
+    from bot.storage import make_engine
+
+    url = args.database or Settings.from_env().database_url
+    engine = make_engine(url)  # runs the migrations
+    with engine.connect() as connection:
+        from alembic.migration import MigrationContext
+
+        revision = MigrationContext.configure(connection).get_current_revision()
+    engine.dispose()
+    print(f"db: {engine.url.render_as_string(hide_password=True)} is at revision {revision}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="imentor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -171,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     nlu.add_argument("--dir", type=Path, default=KNOWLEDGE_DIR)
     nlu.add_argument("--out", type=Path, default=Path("nlu_data/nlu"))
     nlu.set_defaults(func=_kb_nlu)
+    db = commands.add_parser("db-upgrade", help="apply the database migrations (DATABASE_URL)")
+    db.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
+    db.set_defaults(func=_db_upgrade)
     return parser
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -14,6 +12,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_ext.tracker_store import ImentorTrackerStore
+from tests.auxil.databases import POSTGRES, postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,40 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def domain() -> Domain:
     return Domain.load(str(ROOT / "domain.yml"))
-
-
-POSTGRES = {
-    "host": os.environ.get("IMENTOR_TEST_PGHOST", "127.0.0.1"),
-    "port": 5432,
-    "username": os.environ.get("IMENTOR_TEST_PGUSER", "postgres"),
-}
-
-
-def _postgres_database() -> Iterator[str]:
-    """A fresh database on the local PostgreSQL (mandatory in CI, skipped elsewhere if absent)."""
-    admin_url = (
-        f"postgresql://{POSTGRES['username']}@{POSTGRES['host']}:{POSTGRES['port']}/postgres"
-    )
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(
-            f"PostgreSQL not reachable ({exc.__class__.__name__}); "
-            "start it on 127.0.0.1:5432 to run these tests"
-        )
-    name = f"imentor_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -66,7 +31,7 @@ def store(
             domain=domain, dialect="sqlite", db=str(tmp_path / "sub" / "t.db")
         )
         return
-    databases = _postgres_database()
+    databases = postgres_database()
     name = next(databases)
     created = ImentorTrackerStore(domain=domain, dialect="postgresql", db=name, **POSTGRES)
     try:

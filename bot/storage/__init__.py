@@ -1,9 +1,11 @@
 """The assistant's own database: SQLite by default, PostgreSQL when DATABASE_URL says so.
 
-SQLAlchemy Core with the 2.0-style API. For now it keeps the knowledge-base question log:
-one row per question the knowledge base handled, with the article given and its 👍/👎, and the
-words only of the questions it could not answer (personal data masked) — the editors' gap
-list. People appear only as a keyed hash of channel and sender id, never their raw ids.
+SQLAlchemy Core with the 2.0-style API; the tables are in `schema.py` and every change to
+them is an Alembic migration (`migrations/`), applied when an engine is made (`imentor db
+upgrade` does it by hand). The knowledge-base question log keeps one row per question the
+knowledge base handled, with the article given and its 👍/👎, and the words only of the
+questions it could not answer (personal data masked) — the editors' gap list. People appear
+only as a keyed hash of channel and sender id, never their raw ids.
 """
 
 from __future__ import annotations
@@ -11,20 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     create_engine,
     event,
     func,
@@ -34,22 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-metadata = MetaData()
-
-kb_questions = Table(
-    "kb_questions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("asked_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("person", String(64), index=True),
-    Column("language", String(8), nullable=False),
-    Column("country", String(2)),
-    Column("outcome", String(16), nullable=False, index=True),
-    Column("article_id", String(100), index=True),
-    Column("score", Float, nullable=False, default=0.0),
-    Column("question", Text),  # only when not answered, masked
-    Column("helpful", Boolean),
-)
+from bot.storage.schema import kb_questions
 
 ANSWERED = "answered"
 UNANSWERED_OUTCOMES = ("unsure", "declined")
@@ -69,6 +48,8 @@ def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     # In WAL mode NORMAL is still safe against corruption; a power cut may lose the last turn.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Erasing a person erases what points at her (ON DELETE CASCADE); SQLite needs asking.
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
@@ -78,8 +59,31 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if url.startswith("sqlite"):
         event.listen(engine, "connect", sqlite_pragmas)
-    metadata.create_all(engine)
+    upgrade(engine)
     return engine
+
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to the newest schema (or `revision`); safe to run every start."""
+    from alembic import command
+
+    with _upgrade_lock:
+        command.upgrade(alembic_config(engine), revision)
+
+
+_upgrade_lock = threading.Lock()
 
 
 @dataclass

@@ -1,0 +1,100 @@
+"""The assistant's tables (SQLAlchemy Core). A change here needs a migration in migrations/.
+
+People are known only by a keyed hash of channel and sender id (`people.key`); the raw address
+is kept only where the assistant must write to her first (a mentor's notification, a check-in),
+never for the REST or widget channels. Every table that holds something about a person points
+at `people.id` with ON DELETE CASCADE, so erasing the person erases it all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Constraint names fixed by convention, so migrations can name what they alter (and SQLite's
+# batch mode can rebuild tables).
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),  # HMAC of channel + sender id
+    Column("channel", String(32), nullable=False),
+    Column("address", Text),  # only where the assistant must write first; else NULL
+    Column("language", String(8)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(32), nullable=False),  # e.g. intake, mentor_summary
+    Column("granted", Boolean, nullable=False),
+    Column("notice_version", String(32), nullable=False),  # which wording she was shown
+    Column("language", String(8), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+intake_answers = Table(
+    "intake_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),  # 1, 2, ... each time she does it again
+    Column("answers", Text, nullable=False),  # JSON: question id -> answer
+    Column("completed", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("person_id", "version", name="uq_intake_answers_person_version"),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), index=True),
+    Column("kind", String(16), nullable=False),  # answer, conversation, session
+    Column("article_id", String(100), index=True),
+    Column("helpful", Boolean),
+    Column("rating", Integer),  # 1-5
+    Column("comment", Text),  # masked
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+kb_questions = Table(
+    "kb_questions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("asked_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("person", String(64), index=True),  # people.key; NULL when she asked anonymously
+    Column("language", String(8), nullable=False),
+    Column("country", String(2)),
+    Column("outcome", String(16), nullable=False, index=True),
+    Column("article_id", String(100), index=True),
+    Column("score", Float, nullable=False, default=0.0),
+    Column("question", Text),  # only when not answered, masked
+    Column("helpful", Boolean),
+)

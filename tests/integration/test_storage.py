@@ -1,0 +1,120 @@
+"""The assistant's database on SQLite and PostgreSQL: migrations, erasure, the question log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from bot.storage import QuestionLog, alembic_config, make_engine, upgrade
+from bot.storage.schema import consents, feedback, intake_answers, metadata, people
+from tests.auxil.databases import POSTGRES, postgres_database
+
+NOW = dt.datetime(2026, 11, 27, 12, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'imentor.db'}"
+        return
+    databases = postgres_database()
+    name = next(databases)
+    yield f"postgresql://{POSTGRES['username']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
+    databases.close()  # drops the database
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_describes(url: str) -> None:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_upgrading_again_changes_nothing_and_downgrading_removes_everything(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert {"people", "consents", "intake_answers", "feedback", "kb_questions"} <= set(
+        sa.inspect(engine).get_table_names()
+    )
+    engine.dispose()
+
+
+def test_erasing_a_person_erases_everything_that_points_at_her(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        person = connection.execute(
+            sa.insert(people).values(
+                key="k" * 32, channel="rest", language="fi", created_at=NOW, last_seen_at=NOW
+            )
+        ).inserted_primary_key[0]
+        connection.execute(
+            sa.insert(consents).values(
+                person_id=person,
+                purpose="intake",
+                granted=True,
+                notice_version="1",
+                language="fi",
+                at=NOW,
+            )
+        )
+        connection.execute(
+            sa.insert(intake_answers).values(
+                person_id=person,
+                version=1,
+                answers="{}",
+                completed=False,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        connection.execute(sa.insert(feedback).values(person_id=person, kind="answer", at=NOW))
+    with engine.begin() as connection:
+        connection.execute(sa.delete(people).where(people.c.id == person))
+    with engine.connect() as connection:
+        for table in (consents, intake_answers, feedback):
+            assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
+    engine.dispose()
+
+
+def test_the_question_log_works_on_both_databases(url: str) -> None:
+    engine = make_engine(url)
+    log = QuestionLog(engine)
+    log.record(
+        person="a",
+        language="pl",
+        country="PL",
+        outcome="answered",
+        article_id="pl-taxes-vat",
+        score=0.4,
+        question=None,
+    )
+    log.record(
+        person="a",
+        language="pl",
+        country=None,
+        outcome="declined",
+        article_id=None,
+        score=0.05,
+        question="jaka pogoda",
+    )
+    assert log.rate("a", "pl-taxes-vat", helpful=True)
+    assert [g["question"] for g in log.gaps()] == ["jaka pogoda"]
+    engine.dispose()
+
+
+def test_the_cli_applies_the_migrations(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    assert main(["db-upgrade", "--database", url]) == 0
+    assert "is at revision 0001_initial" in capsys.readouterr().out
