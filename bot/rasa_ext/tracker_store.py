@@ -16,6 +16,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.storage import sqlite_pragmas
 
+ERASE_SLOT = "erase_conversation"  # set by action_forget_me once she has confirmed
+
 # How many of a tracker's events were read from the database, noted on the tracker object
 # between `retrieve` and `save` of one turn (under the conversation's lock).
 _STORED = "_imentor_events_in_store"
@@ -96,6 +98,18 @@ class ImentorTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if tracker.get_slot(ERASE_SLOT) is True:
+            # "forget me", confirmed: delete the whole conversation, this turn included, and
+            # publish none of it
+            with self.session_scope() as session:
+                session.execute(
+                    sa.delete(self.SQLEvent.__table__).where(
+                        self.SQLEvent.__table__.c.sender_id == tracker.sender_id
+                    )
+                )
+                session.commit()
+            setattr(tracker, _STORED, len(tracker.events))
+            return
         await self.stream_events(tracker)
         with self.session_scope() as session:
             rows = [

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -28,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from bot.storage.schema import kb_questions
+from bot.storage.schema import kb_questions, people
 
 ANSWERED = "answered"
 UNANSWERED_OUTCOMES = ("unsure", "declined")
@@ -153,6 +154,17 @@ class QuestionLog:
             query = query.where(kb_questions.c.asked_at >= since)
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def forget_person(engine: Engine, key: str) -> int:
+    """Erase everything the assistant's database keeps about one person; the rows removed.
+
+    Her person row (consents, intake answers and feedback go with it, ON DELETE CASCADE) and
+    her rows in the question log. Her conversation is erased by the tracker store."""
+    with engine.begin() as connection:
+        removed = connection.execute(delete(kb_questions).where(kb_questions.c.person == key))
+        gone = connection.execute(delete(people).where(people.c.key == key))
+        return int(removed.rowcount or 0) + int(gone.rowcount or 0)
 
 
 _logs: dict[str, QuestionLog] = {}

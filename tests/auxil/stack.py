@@ -36,6 +36,7 @@ class Stack:
     logs: dict[str, Path] = field(default_factory=dict)
     knowledge_dir: Path = ROOT / "knowledge_base"
     database_url: str = ""
+    tracker_db: Path | None = None
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -82,6 +83,7 @@ def start_stack(
         started_at=time.monotonic(),
         knowledge_dir=knowledge_dir,
         database_url=database_url,
+        tracker_db=workdir / "tracker.db",
     )
     commands = {
         "actions": [

@@ -118,3 +118,29 @@ def test_the_cli_applies_the_migrations(url: str, capsys: pytest.CaptureFixture[
 
     assert main(["db-upgrade", "--database", url]) == 0
     assert "is at revision 0001_initial" in capsys.readouterr().out
+
+
+def test_forgetting_a_person_removes_her_rows_and_no_one_elses(url: str) -> None:
+    from bot.storage import forget_person
+
+    engine = make_engine(url)
+    log = QuestionLog(engine)
+    for person in ("her", "other"):
+        log.record(
+            person=person,
+            language="es",
+            country=None,
+            outcome="unsure",
+            article_id=None,
+            score=0.1,
+            question=f"pregunta de {person}",
+        )
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(people).values(key="her", channel="rest", created_at=NOW, last_seen_at=NOW)
+        )
+    assert forget_person(engine, "her") == 2
+    assert [g["question"] for g in log.gaps()] == ["pregunta de other"]
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(people)).scalar() == 0
+    engine.dispose()
