@@ -108,8 +108,20 @@ def test_the_question_log_works_on_both_databases(url: str) -> None:
         score=0.05,
         question="jaka pogoda",
     )
+    log.record(
+        person="b",
+        language="pl",
+        country=None,
+        outcome="unsure",
+        article_id=None,
+        score=0.1,
+        question="jaka pogoda",
+    )
     assert log.rate("a", "pl-taxes-vat", helpful=True)
-    assert [g["question"] for g in log.gaps()] == ["jaka pogoda"]
+    assert not log.rate("b", "pl-taxes-vat", helpful=False)  # b never got that answer
+    assert [(g["question"], g["times"]) for g in log.gaps()] == [("jaka pogoda", 2)]
+    tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    assert log.gaps(since=tomorrow) == []
     engine.dispose()
 
 
