@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -151,6 +152,40 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _privacy(args: argparse.Namespace) -> int:
+    """A person's data, for a request received by e-mail: export it, or erase it."""
+    import json
+
+    from bot.settings import Settings
+    from bot.storage import make_engine, person_key
+    from bot.storage.requests import export_person, forget, tracker_engine
+
+    if not os.environ.get("IMENTOR_SECRET_KEY"):
+        print(
+            "privacy: set IMENTOR_SECRET_KEY to the key the assistant runs with: people are "
+            "stored under a keyed hash of channel and sender id",
+            file=sys.stderr,
+        )
+        return 2
+    settings = Settings.from_env()
+    key = person_key(settings.secret_key, args.channel, args.sender_id)
+    database = make_engine(args.database or settings.database_url)
+    tracker = tracker_engine(args.tracker_db)
+    if args.action == "export":
+        data = export_person(database, tracker, key, args.sender_id)
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return 0
+    if not args.yes:
+        print("privacy: forgetting cannot be undone; add --yes to do it", file=sys.stderr)
+        return 2
+    removed = forget(database, tracker, key, args.sender_id)
+    print(
+        f"privacy: erased {removed['records']} record(s) and "
+        f"{removed['conversation_events']} conversation event(s)"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="imentor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -187,6 +222,18 @@ def build_parser() -> argparse.ArgumentParser:
     nlu.add_argument("--dir", type=Path, default=KNOWLEDGE_DIR)
     nlu.add_argument("--out", type=Path, default=Path("nlu_data/nlu"))
     nlu.set_defaults(func=_kb_nlu)
+    privacy = commands.add_parser("privacy", help="export or erase one person's data")
+    privacy.add_argument("action", choices=("export", "forget"))
+    privacy.add_argument("channel", help="the channel she wrote on, e.g. rest, telegram")
+    privacy.add_argument("sender_id", help="her id on that channel")
+    privacy.add_argument("--yes", action="store_true", help="forget: really erase")
+    privacy.add_argument("--database", help="database URL (default: DATABASE_URL)")
+    privacy.add_argument(
+        "--tracker-db",
+        default=os.environ.get("IMENTOR_TRACKER_DB") or "var/tracker.db",
+        help="the tracker store: its SQLite file or a database URL (default: IMENTOR_TRACKER_DB)",
+    )
+    privacy.set_defaults(func=_privacy)
     db = commands.add_parser("db-upgrade", help="apply the database migrations (DATABASE_URL)")
     db.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
     db.set_defaults(func=_db_upgrade)

@@ -17,6 +17,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "imentor.tar.gz"
+TEST_SECRET_KEY = "test-key-0123456789abcdef0123456789abcdef"
 
 
 def free_port() -> int:
@@ -37,6 +38,7 @@ class Stack:
     knowledge_dir: Path = ROOT / "knowledge_base"
     database_url: str = ""
     tracker_db: Path | None = None
+    secret_key: str = ""
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -75,7 +77,7 @@ def start_stack(
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RASA_TELEMETRY_ENABLED": "false",
-        "IMENTOR_SECRET_KEY": "test-key-0123456789abcdef0123456789abcdef",
+        "IMENTOR_SECRET_KEY": TEST_SECRET_KEY,
         **(env_extra or {}),
     }
     stack = Stack(
@@ -84,6 +86,7 @@ def start_stack(
         knowledge_dir=knowledge_dir,
         database_url=database_url,
         tracker_db=workdir / "tracker.db",
+        secret_key=TEST_SECRET_KEY,
     )
     commands = {
         "actions": [

@@ -85,3 +85,46 @@ def test_the_words_the_privacy_notice_teaches_work(
 ) -> None:
     replies = stack.say(f"forget-{language}", words, metadata={"language_hint": language})
     assert replies[0]["text"] == book.text("forget_confirm", language)
+
+
+def test_a_coordinator_can_export_and_then_erase_her_data(stack: Stack, book: Catalog) -> None:
+    import json
+    import os
+    import subprocess
+
+    from tests.auxil.stack import VENV_BIN
+
+    sender = "asked-by-email"
+    stack.say(sender, "hello")
+    stack.say(sender, "where do I buy a red umbrella? call me on +34 600 123 456")
+    deadline = time.monotonic() + 10
+    while logged_questions(stack, "red umbrella") == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    env = {**os.environ, "IMENTOR_SECRET_KEY": stack.secret_key}
+    where = ["--database", stack.database_url, "--tracker-db", str(stack.tracker_db)]
+    command = [str(VENV_BIN / "imentor"), "privacy"]
+    exported = subprocess.run(
+        [*command, "export", "rest", sender, *where], env=env, capture_output=True, text=True
+    )
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert [q["question"] for q in data["questions"]] == [
+        "where do I buy a red umbrella? call me on [phone]"
+    ]
+    said = [e["text"] for e in data["conversation"] if e["type"] == "user"]
+    assert said[:2] == ["hello", "where do I buy a red umbrella? call me on +34 600 123 456"]
+    assert book.text("utter_greet", "en") in [e["text"] for e in data["conversation"]]
+
+    refused = subprocess.run(
+        [*command, "forget", "rest", sender, *where], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and tracker_rows(stack, sender) > 0
+    erased = subprocess.run(
+        [*command, "forget", "rest", sender, "--yes", *where],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert erased.returncode == 0, erased.stderr
+    assert tracker_rows(stack, sender) == 0
+    assert logged_questions(stack, "red umbrella") == 0
