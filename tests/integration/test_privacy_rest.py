@@ -39,16 +39,21 @@ def logged_questions(stack: Stack, words: str) -> int:
     return int(count or 0)
 
 
+def wait_for_question(stack: Stack, words: str) -> int:
+    """The log is written just after the reply: wait for it a little."""
+    deadline = time.monotonic() + 10
+    while logged_questions(stack, words) == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return logged_questions(stack, words)
+
+
 def test_forget_me_asks_first_then_erases_her_conversation_and_questions(
     stack: Stack, book: Catalog
 ) -> None:
     sender = "forget-me"
     stack.say(sender, "hello")
     stack.say(sender, "where can I buy a blue bicycle for my son?")
-    deadline = time.monotonic() + 10
-    while logged_questions(stack, "blue bicycle") == 0 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert logged_questions(stack, "blue bicycle") == 1
+    assert wait_for_question(stack, "blue bicycle") == 1
     assert tracker_rows(stack, sender) > 0
 
     asked = stack.say(sender, "please forget me and delete my data")
@@ -97,9 +102,7 @@ def test_a_coordinator_can_export_and_then_erase_her_data(stack: Stack, book: Ca
     sender = "asked-by-email"
     stack.say(sender, "hello")
     stack.say(sender, "where do I buy a red umbrella? call me on +34 600 123 456")
-    deadline = time.monotonic() + 10
-    while logged_questions(stack, "red umbrella") == 0 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    assert wait_for_question(stack, "red umbrella") == 1
     env = {**os.environ, "IMENTOR_SECRET_KEY": stack.secret_key}
     where = ["--database", stack.database_url, "--tracker-db", str(stack.tracker_db)]
     command = [str(VENV_BIN / "imentor"), "privacy"]
