@@ -53,5 +53,43 @@ class ActionForgetMe(Action):
         return [SlotSet(ERASE_SLOT, True)]
 
 
+class ActionMyData(Action):
+    """ "What do you know about me?": how data is handled, then what is kept about her now."""
+
+    def name(self) -> Text:
+        return "action_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message or {}
+        language = current_language(tracker.get_slot(LANGUAGE_SLOT), message.get("metadata"))
+        book = catalog()
+        dispatcher.utter_message(response="utter_privacy_info")
+        settings = Settings.from_env()
+        channel = tracker.get_latest_input_channel() or "unknown"
+        key = person_key(settings.secret_key, channel, tracker.sender_id)
+        questions, ratings = await asyncio.to_thread(
+            question_log(settings.database_url).of_person, key
+        )
+        lines = [
+            book.text("mydata_heading", language),
+            book.text("mydata_language", language, language=book.locales[language].name),
+        ]
+        country = tracker.get_slot("country")
+        if country:
+            name = book.text(f"country_{country}", language)
+            lines.append(book.text("mydata_country", language, country=name))
+        said = sum(1 for event in tracker.events if event.get("event") == "user")
+        lines.append(book.text("mydata_messages", language, count=str(said)))
+        if questions:
+            # no blank line: Rasa splits a text message at blank lines
+            lines += [book.text("mydata_questions", language), *(f"- {q}" for q in questions)]
+        if ratings:
+            lines.append(book.text("mydata_ratings", language, count=str(ratings)))
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+
 def _payload(answer: str) -> str:
     return f'/forget_me{{"confirm":"{answer}"}}'

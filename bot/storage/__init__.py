@@ -135,6 +135,17 @@ class QuestionLog:
             )
             return True
 
+    def of_person(self, person: str) -> tuple[list[str], int]:
+        """Her kept (masked) unanswered questions, oldest first, and how many answers she rated."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(kb_questions.c.question, kb_questions.c.helpful)
+                .where(kb_questions.c.person == person)
+                .order_by(kb_questions.c.id)
+            ).all()
+        questions = [row.question for row in rows if row.question]
+        return questions, sum(row.helpful is not None for row in rows)
+
     def gaps(self, since: dt.datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """The unanswered questions, most asked first."""
         query = (

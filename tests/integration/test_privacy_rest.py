@@ -131,3 +131,21 @@ def test_a_coordinator_can_export_and_then_erase_her_data(stack: Stack, book: Ca
     assert erased.returncode == 0, erased.stderr
     assert tracker_rows(stack, sender) == 0
     assert logged_questions(stack, "red umbrella") == 0
+
+
+def test_what_do_you_know_about_me_shows_what_is_kept_about_her(
+    stack: Stack, book: Catalog
+) -> None:
+    sender = "curious"
+    stack.say(sender, "Hei! Mitä kuuluu?", metadata={"language_hint": "fi"})
+    stack.say(
+        sender, "missä on halvin kampaamo, soita 040 123 4567", metadata={"language_hint": "fi"}
+    )
+    assert wait_for_question(stack, "halvin kampaamo") == 1
+    replies = stack.say(sender, "mitä tietoja minusta tallennetaan?")
+    assert replies[0]["text"] == book.text("utter_privacy_info", "fi")
+    mine = replies[1]["text"]
+    assert mine.startswith(book.text("mydata_heading", "fi"))
+    assert book.text("mydata_language", "fi", language="Suomi") in mine
+    assert "- missä on halvin kampaamo, soita [phone]" in mine
+    assert "040 123 4567" not in mine
