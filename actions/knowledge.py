@@ -10,14 +10,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import her_language, her_records
 from actions.fallback import FALLBACK_INTENT, affirmation
 from bot.i18n import catalog
 from bot.knowledge.replies import unsure_messages
 from bot.knowledge.service import knowledge
 from bot.knowledge.turn import Turn, respond
-from bot.language import LANGUAGE_SLOT, current_language
-from bot.settings import Settings
-from bot.storage import person_key, question_log
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +65,7 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
-        language = current_language(tracker.get_slot(LANGUAGE_SLOT), message.get("metadata"))
+        language = her_language(tracker)
         entities = _entities(message)
         turn = Turn(
             text=str(message.get("text") or ""),
@@ -103,10 +101,7 @@ class ActionAnswerQuestion(Action):
 def _log(tracker: Tracker, language: str, outcome: Any) -> None:
     """The question log (the editors' gap list and each article's helpfulness)."""
     try:
-        settings = Settings.from_env()
-        log = question_log(settings.database_url)
-        channel = tracker.get_latest_input_channel() or "unknown"
-        person = person_key(settings.secret_key, channel, tracker.sender_id)
+        person, log = her_records(tracker)
         if outcome.feedback:
             article_id, helpful = outcome.feedback
             log.rate(person, article_id, helpful)

@@ -9,10 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import her_language, her_records
 from bot.i18n import catalog
-from bot.language import LANGUAGE_SLOT, current_language
-from bot.settings import Settings
-from bot.storage import forget_person, person_key, question_log
+from bot.storage import forget_person
 
 ERASE_SLOT = "erase_conversation"
 
@@ -25,7 +24,7 @@ class ActionForgetMe(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
-        language = current_language(tracker.get_slot(LANGUAGE_SLOT), message.get("metadata"))
+        language = her_language(tracker)
         book = catalog()
         answer = next(
             (e.get("value") for e in message.get("entities") or [] if e.get("entity") == "confirm"),
@@ -43,11 +42,8 @@ class ActionForgetMe(Action):
                 ],
             )
             return []
-        settings = Settings.from_env()
-        channel = tracker.get_latest_input_channel() or "unknown"
-        key = person_key(settings.secret_key, channel, tracker.sender_id)
-        engine = question_log(settings.database_url).engine
-        await asyncio.to_thread(forget_person, engine, key)
+        key, records = her_records(tracker)
+        await asyncio.to_thread(forget_person, records.engine, key)
         dispatcher.utter_message(text=book.text("forget_done", language))
         # the tracker store sees this slot and deletes the conversation, this turn included
         return [SlotSet(ERASE_SLOT, True)]
@@ -62,16 +58,11 @@ class ActionMyData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        message = tracker.latest_message or {}
-        language = current_language(tracker.get_slot(LANGUAGE_SLOT), message.get("metadata"))
+        language = her_language(tracker)
         book = catalog()
         dispatcher.utter_message(response="utter_privacy_info")
-        settings = Settings.from_env()
-        channel = tracker.get_latest_input_channel() or "unknown"
-        key = person_key(settings.secret_key, channel, tracker.sender_id)
-        questions, ratings = await asyncio.to_thread(
-            question_log(settings.database_url).of_person, key
-        )
+        key, records = her_records(tracker)
+        questions, ratings = await asyncio.to_thread(records.of_person, key)
         lines = [
             book.text("mydata_heading", language),
             book.text("mydata_language", language, language=book.locales[language].name),
