@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -153,13 +154,30 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _privacy(args: argparse.Namespace) -> int:
-    """A person's data, for a request received by e-mail: export it, or erase it."""
+    """A person's data, for a request received by e-mail: export it, or erase it; and the
+    regular removal of everything older than the retention period (purge)."""
     import json
 
     from bot.settings import Settings
     from bot.storage import make_engine, person_key
-    from bot.storage.requests import export_person, forget, tracker_engine
+    from bot.storage.requests import export_person, forget, purge, tracker_engine
 
+    if args.action == "purge":
+        settings = Settings.from_env()
+        days = args.older_than or settings.retention_days
+        removed = purge(
+            make_engine(args.database or settings.database_url),
+            tracker_engine(args.tracker_db),
+            dt.timedelta(days=days),
+        )
+        print(
+            f"privacy: removed what was older than {days} days: "
+            + ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in removed.items())
+        )
+        return 0
+    if not (args.channel and args.sender_id):
+        print("privacy: export and forget need CHANNEL and SENDER_ID", file=sys.stderr)
+        return 2
     if not os.environ.get("IMENTOR_SECRET_KEY"):
         print(
             "privacy: set IMENTOR_SECRET_KEY to the key the assistant runs with: people are "
@@ -223,9 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
     nlu.add_argument("--out", type=Path, default=Path("nlu_data/nlu"))
     nlu.set_defaults(func=_kb_nlu)
     privacy = commands.add_parser("privacy", help="export or erase one person's data")
-    privacy.add_argument("action", choices=("export", "forget"))
-    privacy.add_argument("channel", help="the channel she wrote on, e.g. rest, telegram")
-    privacy.add_argument("sender_id", help="her id on that channel")
+    privacy.add_argument("action", choices=("export", "forget", "purge"))
+    privacy.add_argument("channel", nargs="?", help="the channel she wrote on, e.g. rest")
+    privacy.add_argument("sender_id", nargs="?", help="her id on that channel")
+    privacy.add_argument(
+        "--older-than",
+        type=_days,
+        help="purge: e.g. 180d (default: IMENTOR_RETENTION_DAYS, 180)",
+    )
     privacy.add_argument("--yes", action="store_true", help="forget: really erase")
     privacy.add_argument("--database", help="database URL (default: DATABASE_URL)")
     privacy.add_argument(
@@ -240,9 +263,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def dt_date(value: str):
-    import datetime as dt
+def _days(value: str) -> int:
+    text = value.strip().lower().removesuffix("d")
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days such as 180d")
+    return int(text)
 
+
+def dt_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:

@@ -21,6 +21,7 @@ class Settings:
     secret_key_generated: bool = False
     max_message_chars: int = 4096
     database_url: str = "sqlite:///var/imentor.db"
+    retention_days: int = 180
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,4 +47,5 @@ class Settings:
             secret_key_generated=generated,
             max_message_chars=int(env.get("IMENTOR_MAX_MESSAGE_CHARS", "4096")),
             database_url=env.get("DATABASE_URL") or "sqlite:///var/imentor.db",
+            retention_days=int(env.get("IMENTOR_RETENTION_DAYS") or "180"),
         )

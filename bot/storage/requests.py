@@ -8,6 +8,7 @@ in the assistant's own database under her pseudonymous key.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -95,3 +96,22 @@ def forget(database: Engine, tracker: Engine, key: str, sender_id: str) -> dict[
             result = connection.execute(sa.delete(_EVENTS).where(_EVENTS.c.sender_id == sender_id))
             events = int(result.rowcount or 0)
     return {"records": removed, "conversation_events": events}
+
+
+def purge(database: Engine, tracker: Engine, older_than: dt.timedelta) -> dict[str, int]:
+    """Remove what is older than the retention period: conversation events, logged questions,
+    and people not seen since (with everything that points at them)."""
+    cutoff = dt.datetime.now(dt.timezone.utc) - older_than
+    removed = {"conversation_events": 0, "questions": 0, "people": 0}
+    if sa.inspect(tracker).has_table("events"):
+        with tracker.begin() as connection:
+            result = connection.execute(
+                sa.delete(_EVENTS).where(_EVENTS.c.timestamp < cutoff.timestamp())
+            )
+            removed["conversation_events"] = int(result.rowcount or 0)
+    with database.begin() as connection:
+        result = connection.execute(sa.delete(kb_questions).where(kb_questions.c.asked_at < cutoff))
+        removed["questions"] = int(result.rowcount or 0)
+        result = connection.execute(sa.delete(people).where(people.c.last_seen_at < cutoff))
+        removed["people"] = int(result.rowcount or 0)
+    return removed

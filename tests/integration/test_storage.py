@@ -156,3 +156,79 @@ def test_forgetting_a_person_removes_her_rows_and_no_one_elses(url: str) -> None
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(people)).scalar() == 0
     engine.dispose()
+
+
+def test_purge_removes_only_what_is_older_than_the_retention_period(
+    url: str, tmp_path: Path
+) -> None:
+    from bot.storage.requests import purge, tracker_engine
+
+    now = dt.datetime.now(dt.timezone.utc)
+    old, recent = now - dt.timedelta(days=400), now - dt.timedelta(days=3)
+    tracker = tracker_engine(str(tmp_path / "tracker.db"))
+    with tracker.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TABLE events (sender_id TEXT, type_name TEXT, timestamp REAL, data TEXT)"
+            )
+        )
+        for when in (old, recent):
+            connection.execute(
+                sa.text("INSERT INTO events VALUES ('her', 'user', :t, '{}')"),
+                {"t": when.timestamp()},
+            )
+    engine = make_engine(url)
+    log = QuestionLog(engine)
+    log.record(
+        person="her",
+        language="en",
+        country=None,
+        outcome="unsure",
+        article_id=None,
+        score=0.1,
+        question="recent question",
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(sa.table("kb_questions", sa.column("asked_at"))).values(asked_at=recent)
+        )
+        connection.execute(
+            sa.insert(
+                sa.table(
+                    "kb_questions",
+                    *(
+                        sa.column(c)
+                        for c in ("asked_at", "language", "outcome", "score", "question")
+                    ),
+                )
+            ).values(
+                asked_at=old, language="en", outcome="unsure", score=0.1, question="old question"
+            )
+        )
+        for key, seen in (("old", old), ("recent", recent)):
+            connection.execute(
+                sa.insert(people).values(
+                    key=key, channel="rest", created_at=seen, last_seen_at=seen
+                )
+            )
+    removed = purge(engine, tracker, dt.timedelta(days=180))
+    assert removed == {"conversation_events": 1, "questions": 1, "people": 1}
+    assert [g["question"] for g in log.gaps()] == ["recent question"]
+    with tracker.connect() as connection:
+        assert connection.execute(sa.text("SELECT COUNT(*) FROM events")).scalar() == 1
+    engine.dispose()
+
+
+def test_the_purge_command_reads_days(url: str, tmp_path: Path, capsys) -> None:
+    from bot.cli import main
+
+    tracker = str(tmp_path / "none.db")
+    assert (
+        main(
+            ["privacy", "purge", "--older-than", "30d", "--database", url, "--tracker-db", tracker]
+        )
+        == 0
+    )
+    assert "older than 30 days" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["privacy", "purge", "--older-than", "soon", "--database", url])
