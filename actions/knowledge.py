@@ -16,12 +16,12 @@ from bot.i18n import catalog
 from bot.knowledge.replies import unsure_messages
 from bot.knowledge.service import knowledge
 from bot.knowledge.turn import Turn, respond
+from bot.language import DETECTION_KEY, Detection
 
 logger = logging.getLogger(__name__)
 
 knowledge().index()  # build the index when the action server starts, not on the first question
 
-DETECTION_KEY = "language_detection"
 TEXT_LANGUAGE_CONFIDENCE = 0.8
 
 
@@ -46,14 +46,13 @@ def _last_question(tracker: Tracker) -> str | None:
 
 def _text_languages(message: Dict[str, Any], language: str) -> tuple[str, ...]:
     """Also search the language the text is written in, when that is clear and not hers."""
-    detection = message.get(DETECTION_KEY) or {}
-    detected = detection.get("language")
+    detection = Detection.from_dict(message.get(DETECTION_KEY))
     if (
-        detected
-        and detected != language
-        and detection.get("confidence", 0) >= TEXT_LANGUAGE_CONFIDENCE
+        detection.language
+        and detection.language != language
+        and detection.confidence >= TEXT_LANGUAGE_CONFIDENCE
     ):
-        return (str(detected),)
+        return (detection.language,)
     return ()
 
 

@@ -270,6 +270,8 @@ def decide_language(
 HINT_KEYS = ("language_hint", "language_code", "locale")
 # The slot that remembers her language (set by the language policy, carried across sessions).
 LANGUAGE_SLOT = "language"
+# Where the language detector puts its Detection in a message's parse data.
+DETECTION_KEY = "language_detection"
 
 
 def language_hint(metadata: Any) -> str | None:

@@ -70,11 +70,15 @@ class Decision:
     query: str = ""
 
 
-def _analyzer(language: str):
+def topic_words(text: str, language: str) -> list[str]:
+    """Her meaningful words without the places: what the question is about."""
     book = places()
+    return [w for w in content_words(text, language) if not book.is_place_word(w)]
 
+
+def _analyzer(language: str):
     def analyse(text: str) -> list[str]:
-        kept = [w for w in content_words(text, language) if not book.is_place_word(w)]
+        kept = topic_words(text, language)
         return word_features(kept) if kept else []
 
     return analyse
@@ -323,5 +327,4 @@ def _group_scores(hits: list[Hit]) -> list[tuple[str, float]]:
 
 def is_bare_place(text: str, language: str) -> bool:
     """A short message naming a place, with no topic of its own ("and in Spain?", "Madrid")."""
-    book = places()
-    return len([w for w in content_words(text, language) if not book.is_place_word(w)]) <= 2
+    return len(topic_words(text, language)) <= 2

@@ -60,7 +60,6 @@ class Outcome:
     score: float = 0.0
     logged_question: str | None = None  # masked; only when nothing answered it
     feedback: tuple[str, bool] | None = None  # (article id, helpful)
-    decision: Decision | None = None
 
 
 def _country(value: Any) -> str | None:
@@ -92,7 +91,6 @@ def _answer(book: Catalog, turn: Turn, decision: Decision) -> Outcome:
         article_id=article.id,
         country=decision.country,
         score=decision.score,
-        decision=decision,
     )
 
 
@@ -109,7 +107,6 @@ def _not_answered(book: Catalog, turn: Turn, decision: Decision, text: str) -> O
         outcome="declined" if declined else "unsure",
         score=decision.score,
         logged_question=scrub(text)[:500] if text else None,
-        decision=decision,
     )
 
 
@@ -193,7 +190,6 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
             {PENDING_SLOT: decision.group},
             outcome="asked_country",
             score=decision.score,
-            decision=decision,
         )
     if decision.kind == "choose":
         known = bool(decision.country or _country(turn.slots.get(COUNTRY_SLOT)))
@@ -202,7 +198,6 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
             {PENDING_SLOT: None},
             outcome="offered",
             score=decision.score,
-            decision=decision,
         )
     if decision.kind == "unsure" and decision.country and decision.group:
         return _country_missing(book, turn, decision.country)

@@ -15,13 +15,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.i18n import catalog
-from bot.language import LanguageIdentifier, LanguageNames, short_words_from
+from bot.language import DETECTION_KEY, LanguageIdentifier, LanguageNames, short_words_from
 from bot.rasa_ext.storage import DEFAULT_MODEL_CONFIG, fit_and_save, load_saved
 from bot.textmodel import LinearTextModel
 
 logger = logging.getLogger(__name__)
 
-DETECTION_KEY = "language_detection"
 LANGUAGE_ENTITY = "language"
 CHOOSE_LANGUAGE_INTENT = "choose_language"
 

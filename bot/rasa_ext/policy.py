@@ -13,8 +13,14 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.language import LANGUAGE_SLOT, Detection, decide_language, language_hint
-from bot.rasa_ext.nlu import DETECTION_KEY, LANGUAGE_ENTITY
+from bot.language import (
+    DETECTION_KEY,
+    LANGUAGE_SLOT,
+    Detection,
+    decide_language,
+    language_hint,
+)
+from bot.rasa_ext.nlu import LANGUAGE_ENTITY
 
 
 def _first_prediction_after_message(tracker: DialogueStateTracker) -> bool:
