@@ -44,7 +44,7 @@ run: $(MODEL) ## Set up if needed, train if needed, serve on 127.0.0.1:5005 (Ctr
 
 shell: $(MODEL) ## Chat with the assistant in this terminal
 	@mkdir -p var
-	@SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --quiet & \
+	@source scripts/local-secret.sh; SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --quiet & \
 	  trap "kill $$! 2>/dev/null" EXIT; \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1
 

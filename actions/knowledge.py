@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from typing import Any, Dict, List, Text
 
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import her_language, her_records
 from actions.fallback import FALLBACK_INTENT, affirmation
+from actions.feedback import answer_feedback_events
 from bot.i18n import catalog
 from bot.knowledge.replies import unsure_messages
 from bot.knowledge.service import knowledge
@@ -23,6 +25,9 @@ logger = logging.getLogger(__name__)
 knowledge().index()  # build the index when the action server starts, not on the first question
 
 TEXT_LANGUAGE_CONFIDENCE = 0.8
+
+# One writer thread: a 👍/👎 is written after the answer it rates, never before it.
+_LOG_WRITER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-log")
 
 
 def _entities(message: Dict[str, Any]) -> Dict[str, Any]:
@@ -83,6 +88,10 @@ class ActionAnswerQuestion(Action):
         if suggestion is not None:
             dispatcher.utter_message(**suggestion)
         messages = outcome.messages
+        events = [SlotSet(name, value) for name, value in outcome.slots.items()]
+        if outcome.feedback and not outcome.feedback[1]:
+            # 👎: the feedback form asks what was missing, then offers help
+            events += answer_feedback_events(outcome.feedback[0])
         if turn.intent == FALLBACK_INTENT and outcome.outcome == "declined":
             # not understood at all: no reason to think it is off-topic, so ask to rephrase
             messages = unsure_messages(catalog(), language)
@@ -93,8 +102,10 @@ class ActionAnswerQuestion(Action):
                 dispatcher.utter_message(text=reply["text"], buttons=reply.get("buttons") or [])
         if outcome.outcome or outcome.feedback:
             # written in a worker thread after the reply has gone: she does not wait for it
-            asyncio.get_running_loop().run_in_executor(None, _log, tracker, language, outcome)
-        return [SlotSet(name, value) for name, value in outcome.slots.items()]
+            asyncio.get_running_loop().run_in_executor(
+                _LOG_WRITER, _log, tracker, language, outcome
+            )
+        return events
 
 
 def _log(tracker: Tracker, language: str, outcome: Any) -> None:

@@ -9,8 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import her_language, her_records
+from actions.common import her_language, her_person, her_records
 from bot.i18n import catalog
+from bot.intake import survey
 from bot.storage import forget_person
 
 ERASE_SLOT = "erase_conversation"
@@ -78,6 +79,18 @@ class ActionMyData(Action):
             lines += [book.text("mydata_questions", language), *(f"- {q}" for q in questions)]
         if ratings:
             lines.append(book.text("mydata_ratings", language, count=str(ratings)))
+        _, _, people = her_person(tracker)
+        consent = await asyncio.to_thread(people.consent, key, "intake")
+        intake = await asyncio.to_thread(people.latest_intake, key)
+        if consent is not None:
+            date = consent.date().isoformat()
+            lines.append(book.text("mydata_consent", language, date=date))
+        if intake is not None:
+            lines.append(book.text("mydata_intake", language))
+            lines += [f"- {line}" for line in survey.summary_lines(intake.answers, language, book)]
+        given = await asyncio.to_thread(people.feedback_count, key)
+        if given:
+            lines.append(book.text("mydata_feedback", language, count=str(given)))
         dispatcher.utter_message(text="\n".join(lines))
         return []
 

@@ -20,7 +20,9 @@ def _check_translations(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         print(f"translations: {exc}", file=sys.stderr)
         return 1
-    problems = book.check()
+    from bot.intake.words import missing_keys
+
+    problems = book.check() + missing_keys(Path(args.locales) / "words")
     for problem in problems:
         print(f"translations: {problem}", file=sys.stderr)
     if problems:
@@ -204,6 +206,66 @@ def _privacy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """A report for the partners (needs or guiding), as HTML, CSV or JSON."""
+    import sqlalchemy as sa
+
+    from bot.reports import Filters, build, render
+    from bot.settings import Settings
+    from bot.storage import make_engine
+
+    if args.since and args.until and args.since > args.until:
+        print(f"report: --since {args.since} is after --until {args.until}", file=sys.stderr)
+        return 2
+    filters = Filters(country=args.country, since=args.since, until=args.until)
+    try:
+        engine = make_engine(args.database or Settings.from_env().database_url)
+        try:
+            text = render(build(engine, args.kind, filters), args.format)
+        finally:
+            engine.dispose()
+    except sa.exc.SQLAlchemyError as exc:
+        print(f"report: cannot read the database: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"report: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"report: {args.kind} ({args.format}) written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    """Fill the database with made-up people, questions and ratings, to try the reports."""
+    from bot.reports.demo import RealDataError, fill
+    from bot.settings import Settings
+    from bot.storage import make_engine
+
+    engine = make_engine(args.database or Settings.from_env().database_url)
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        summary = fill(engine, args.people, args.seed, force=args.force)
+    except RealDataError as exc:
+        print(
+            f"demo-data: refusing to fill {where}: {exc}. Point DATABASE_URL at a database of "
+            "its own (e.g. DATABASE_URL=sqlite:///var/demo.db), or add --force to mix them.",
+            file=sys.stderr,
+        )
+        return 2
+    finally:
+        engine.dispose()
+    print(
+        f"demo-data: {summary.people} people, {summary.intakes} intake answers, "
+        f"{summary.questions} questions and {summary.feedback} feedback rows in {where} "
+        f"(seed {args.seed}; {summary.removed} earlier demo people replaced)"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="imentor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -253,14 +315,49 @@ def build_parser() -> argparse.ArgumentParser:
     privacy.add_argument("--database", help="database URL (default: DATABASE_URL)")
     privacy.add_argument(
         "--tracker-db",
-        default=os.environ.get("IMENTOR_TRACKER_DB") or "var/tracker.db",
-        help="the tracker store: its SQLite file or a database URL (default: IMENTOR_TRACKER_DB)",
+        default=os.environ.get("TRACKER_DATABASE_URL")
+        or os.environ.get("IMENTOR_TRACKER_DB")
+        or "var/tracker.db",
+        help="the tracker store: its SQLite file or a database URL "
+        "(default: TRACKER_DATABASE_URL, else IMENTOR_TRACKER_DB)",
     )
     privacy.set_defaults(func=_privacy)
+    report = commands.add_parser(
+        "report", help="a report for the partners: people's needs, or how the guiding went"
+    )
+    report.add_argument("kind", choices=("needs", "guiding"))
+    report.add_argument("--country", type=_country, help="one country: FI, SK, TR, ES, PL or PT")
+    report.add_argument("--since", type=dt_date, help="from this day (YYYY-MM-DD, UTC)")
+    report.add_argument("--until", type=dt_date, help="up to and including this day (YYYY-MM-DD)")
+    report.add_argument("--format", choices=("html", "csv", "json"), default="html")
+    report.add_argument("--out", type=Path, help="write it to this file (default: standard output)")
+    report.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
+    report.set_defaults(func=_report)
+    demo = commands.add_parser(
+        "demo-data", help="fill DATABASE_URL with made-up people and questions, to try the reports"
+    )
+    demo.add_argument("--people", type=_positive, default=400, help="how many (default 400)")
+    demo.add_argument("--seed", type=int, default=2026, help="the same seed, the same data")
+    demo.add_argument("--force", action="store_true", help="even when the database holds real data")
+    demo.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
+    demo.set_defaults(func=_demo_data)
     db = commands.add_parser("db-upgrade", help="apply the database migrations (DATABASE_URL)")
     db.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
     db.set_defaults(func=_db_upgrade)
     return parser
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in COUNTRIES:
+        raise argparse.ArgumentTypeError(f"{value!r} is not one of {', '.join(COUNTRIES)}")
+    return code
+
+
+def _positive(value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
 
 
 def _days(value: str) -> int:

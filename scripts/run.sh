@@ -11,6 +11,8 @@ export SANIC_HOST=$HOST
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 export IMENTOR_TRACKER_DB=${IMENTOR_TRACKER_DB:-var/tracker.db}
 mkdir -p var
+# shellcheck source=scripts/local-secret.sh
+source scripts/local-secret.sh
 
 pids=()
 stop() {

@@ -118,12 +118,8 @@ def respond(book: Catalog, index: KnowledgeIndex, turn: Turn) -> Outcome:
 
     if action in ("helpful", "unhelpful") and chosen is not None:
         helpful = action == "helpful"
-        key = "kb_thanks_helpful" if helpful else "kb_thanks_unhelpful"
-        messages = (
-            [{"text": book.text(key, language)}]
-            if helpful
-            else replies.unsure_messages(book, language, key)
-        )
+        # 👎 has no reply here: the feedback form asks what was missing (actions/feedback.py)
+        messages = [{"text": book.text("kb_thanks_helpful", language)}] if helpful else []
         return Outcome(messages, feedback=(chosen.id, helpful))
     if action == "more" and chosen is not None:
         return Outcome(replies.more_messages(book, chosen, language), {ARTICLE_SLOT: chosen.id})

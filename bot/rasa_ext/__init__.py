@@ -3,3 +3,7 @@
 from bot.rasa_ext import _speedups
 
 _speedups.apply()
+
+from bot import logs  # noqa: E402
+
+logs.install()  # Rasa has configured logging by the time it loads the model's components

@@ -22,6 +22,9 @@ from bot.language import (
 )
 from bot.rasa_ext.nlu import LANGUAGE_ENTITY
 
+# Questions whose answers name languages without asking to switch to them.
+LANGUAGES_AS_ANSWERS = frozenset({"intake_languages"})
+
 
 def _first_prediction_after_message(tracker: DialogueStateTracker) -> bool:
     """True until the first action after her latest message has run."""
@@ -70,6 +73,8 @@ class LanguagePolicy(Policy):
                 (e.get("value") for e in message.entities if e.get("entity") == LANGUAGE_ENTITY),
                 None,
             )
+            if tracker.get_slot("requested_slot") in LANGUAGES_AS_ANSWERS:
+                requested = None  # "I speak Arabic and English" answers the survey
             decided = decide_language(
                 current,
                 Detection.from_dict(message.parse_data.get(DETECTION_KEY)),  # type: ignore[misc]

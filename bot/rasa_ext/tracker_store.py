@@ -24,6 +24,29 @@ _STORED = "_imentor_events_in_store"
 
 logger = logging.getLogger(__name__)
 
+TRACKER_URL_VARIABLE = "TRACKER_DATABASE_URL"
+
+
+def _from_url(url: str, kwargs: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """Rasa's SQLTrackerStore arguments from a SQLAlchemy URL."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return "sqlite", parsed.database or "var/tracker.db", kwargs
+    values = {
+        **kwargs,
+        "host": parsed.host,
+        "port": parsed.port,
+        "username": parsed.username,
+        "password": parsed.password,
+        "query": dict(parsed.query) or None,
+    }
+    return (
+        parsed.drivername,
+        parsed.database or "rasa",
+        {k: v for k, v in values.items() if v is not None},
+    )
+
+
 _LATEST_SESSION_EVENTS = sa.text(
     """
     SELECT data FROM events
@@ -55,6 +78,10 @@ class ImentorTrackerStore(SQLTrackerStore):
         db: str = "var/tracker.db",
         **kwargs: Any,
     ) -> None:
+        url = os.environ.get(TRACKER_URL_VARIABLE)
+        if url:
+            # production: one URL, like DATABASE_URL (postgresql://user:password@host:port/db)
+            dialect, db, kwargs = _from_url(url, kwargs)
         if dialect == "sqlite" and db and db != ":memory:":
             folder = os.path.dirname(os.path.abspath(db))
             os.makedirs(folder, exist_ok=True)

@@ -73,7 +73,7 @@ def start_stack(
         "DATABASE_URL": database_url,
         "IMENTOR_KNOWLEDGE_DIR": str(knowledge_dir),
         "SANIC_HOST": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",  # the log canary test checks what INFO and above let through
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RASA_TELEMETRY_ENABLED": "false",

@@ -149,3 +149,45 @@ def test_what_do_you_know_about_me_shows_what_is_kept_about_her(
     assert book.text("mydata_language", "fi", language="Suomi") in mine
     assert "- missä on halvin kampaamo, soita [phone]" in mine
     assert "040 123 4567" not in mine
+
+
+def test_forget_me_erases_her_survey_consent_and_feedback_and_no_one_elses(
+    stack: Stack, book: Catalog
+) -> None:
+    from bot.storage import person_key
+    from bot.storage.schema import consents, feedback, intake_answers, people
+    from tests.integration.test_intake_rest import click
+
+    def count(table: sa.Table, sender: str) -> int:
+        key = person_key(stack.secret_key.encode(), "rest", sender)
+        engine = sa.create_engine(stack.database_url)
+        try:
+            with engine.connect() as connection:
+                query = sa.select(sa.func.count()).select_from(table)
+                if table is not people:
+                    query = query.join(people, people.c.id == table.c.person_id)
+                return int(connection.execute(query.where(people.c.key == key)).scalar() or 0)
+        finally:
+            engine.dispose()
+
+    for sender in ("forget-all", "stays"):
+        consent = stack.say(sender, "survey")
+        click(stack, sender, consent, book.text("button_intake_agree", "en"))
+        stack.say(sender, "I run a business")
+        stack.say(sender, "stop")
+        stack.say(sender, "I want to give feedback")
+        stack.say(sender, "5")
+        stack.say(sender, "thanks, all good")
+    mine = stack.say("forget-all", "what do you know about me?")
+    shown = "\n".join(str(r.get("text")) for r in mine)
+    assert book.text("mydata_intake", "en") in shown
+    assert book.text("mydata_feedback", "en", count="1") in shown
+    for table in (people, consents, intake_answers, feedback):
+        assert count(table, "forget-all") == 1
+
+    asked = stack.say("forget-all", "forget me")
+    stack.say("forget-all", asked[0]["buttons"][0]["payload"])
+    for table in (people, consents, intake_answers, feedback):
+        assert count(table, "forget-all") == 0, table.name
+        assert count(table, "stays") == 1, table.name
+    assert tracker_rows(stack, "forget-all") == 0

@@ -24,7 +24,10 @@ def domain() -> Domain:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(
-    request: pytest.FixtureRequest, tmp_path: Path, domain: Domain
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    domain: Domain,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ImentorTrackerStore]:
     if request.param == "sqlite":
         yield ImentorTrackerStore(
@@ -33,7 +36,11 @@ def store(
         return
     databases = postgres_database()
     name = next(databases)
-    created = ImentorTrackerStore(domain=domain, dialect="postgresql", db=name, **POSTGRES)
+    # configured as in production: one URL in the environment, endpoints.yml unchanged
+    url = f"postgresql://{POSTGRES['username']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    created = ImentorTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "unused.db"))
+    assert created.engine.dialect.name == "postgresql"
     try:
         yield created
     finally:

@@ -1,0 +1,1 @@
+"""The needs survey (the programme's content-need analysis): questions, answers, words."""
