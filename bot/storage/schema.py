@@ -98,3 +98,16 @@ kb_questions = Table(
     Column("question", Text),  # only when not answered, masked
     Column("helpful", Boolean),
 )
+
+# Deliveries from messaging platforms already taken (Telegram update_id, WhatsApp message id):
+# a redelivery is acknowledged and dropped. The unique key makes concurrent copies race safely.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(32), nullable=False),
+    Column("delivery_id", String(128), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("failure", String(200)),  # the error's kind when processing failed (no content)
+    UniqueConstraint("channel", "delivery_id", name="uq_deliveries_channel_delivery"),
+)

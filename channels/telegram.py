@@ -1,0 +1,336 @@
+"""Telegram channel (`/webhooks/telegram/webhook`) on python-telegram-bot: checked, once, paced.
+
+- Enabled when TELEGRAM_TOKEN is set; TELEGRAM_SECRET_TOKEN is then required, and a delivery
+  whose `X-Telegram-Bot-Api-Secret-Token` differs is refused (403) before anything is read.
+- Each update is taken once (its update_id is kept 8 days in the database, so a restart or a
+  second replica drops redeliveries too), acknowledged at once, and processed after the reply;
+  a failure is recorded, never turned into a redelivery storm.
+- Replies are plain text (no parse mode: nothing she or a slot wrote can become markup), split
+  at Telegram's 4096 characters, with buttons as an inline keyboard whose callback data is a
+  digest of the payload (Telegram allows 64 bytes), looked up in what was sent to her.
+- Sending keeps to about 1 message a second per chat and 30 overall, and waits out RetryAfter.
+- Nothing touches the network at start-up: no getMe, no setWebhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import RetryAfter, TelegramError
+
+from bot.i18n import catalog
+from bot.language import current_language
+from bot.settings import Settings
+from bot.storage import question_log
+from bot.storage.deliveries import Deliveries
+from channels.common import freeze_startup_objects, guard_from_settings, resolve_text
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
+MAX_TEXT = 4096  # Telegram's limit for one message
+MAX_BODY = 1_100_000  # a delivery larger than this is refused (413)
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+CALLBACK_PREFIX = "p:"
+# What she can send that the assistant cannot read: answered politely, in her language.
+MEDIA = (
+    "photo",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+    "document",
+    "animation",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = field(default="", repr=False)
+    secret: str = field(default="", repr=False)
+    base_url: str = DEFAULT_BASE_URL
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token)
+
+    @classmethod
+    def from_env(cls, env: Dict[str, str] | None = None) -> TelegramConfig:
+        env = dict(os.environ if env is None else env)
+        config = cls(
+            token=env.get("TELEGRAM_TOKEN", ""),
+            secret=env.get("TELEGRAM_SECRET_TOKEN", ""),
+            base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_BASE_URL,
+        )
+        if config.token and not config.secret:
+            raise ValueError(
+                "TELEGRAM_TOKEN is set but TELEGRAM_SECRET_TOKEN is not: set a secret (1-256 "
+                "letters, digits, _ or -) and pass it to setWebhook (imentor telegram "
+                "set-webhook does)"
+            )
+        return config
+
+
+def callback_data(payload: str) -> str:
+    """A button's payload as Telegram callback data (at most 64 bytes)."""
+    return CALLBACK_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:
+    """Pieces of at most `limit` characters, cut at a paragraph, line or space when possible."""
+    pieces: List[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind(mark, 0, limit) for mark in ("\n\n", "\n", " "))
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text or not pieces:
+        pieces.append(text)
+    return pieces
+
+
+class Pacer:
+    """About 1 message a second per chat and 30 a second overall (Telegram's limits)."""
+
+    def __init__(self, per_chat: float = 1.0, per_second: int = 30) -> None:
+        self.per_chat = per_chat
+        self.interval = 1.0 / per_second
+        self._next_chat: Dict[str, float] = {}
+        self._next_any = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self, chat_id: str) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            at = max(now, self._next_any, self._next_chat.get(chat_id, 0.0))
+            self._next_any = at + self.interval
+            self._next_chat[chat_id] = at + self.per_chat
+        if at > now:
+            await asyncio.sleep(at - now)
+
+
+class TelegramOutput(OutputChannel):
+    """Sends the assistant's replies through python-telegram-bot's Bot."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    def __init__(self, bot: Bot, pacer: Pacer, attempts: int = 5) -> None:
+        self.bot = bot
+        self.pacer = pacer
+        self.attempts = attempts
+
+    async def _send(self, chat_id: str, text: str, markup: Any = None) -> None:
+        for attempt in range(self.attempts):
+            await self.pacer.wait(chat_id)
+            try:
+                await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+                return
+            except RetryAfter as exc:  # Telegram says when: wait, then send it (nothing dropped)
+                delay = exc.retry_after
+                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+                await asyncio.sleep(float(seconds))
+            except TelegramError:
+                if attempt == self.attempts - 1:
+                    raise
+                await asyncio.sleep(0.5 * 2**attempt)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for piece in split_text(text):
+            await self._send(recipient_id, piece)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    str(b.get("title", ""))[:64], callback_data=callback_data(str(b["payload"]))
+                )
+            ]
+            for b in buttons
+            if b.get("payload")
+        ]
+        pieces = split_text(text or "…")
+        for piece in pieces[:-1]:
+            await self._send(recipient_id, piece)
+        await self._send(recipient_id, pieces[-1], InlineKeyboardMarkup(rows) if rows else None)
+
+
+class TelegramInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> TelegramInput:
+        return cls(TelegramConfig.from_env())
+
+    def __init__(self, config: TelegramConfig, settings: Settings | None = None) -> None:
+        self.config = config
+        self.settings = settings or Settings.from_env()
+        self.guard = guard_from_settings(self.settings)
+        self._bot: Bot | None = None
+        self._pacer: Pacer | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def bot(self) -> Bot:
+        if self._bot is None:  # made on first use: no network call here either
+            self._bot = Bot(self.config.token, base_url=self.config.base_url)
+        return self._bot
+
+    def output(self) -> TelegramOutput:
+        if self._pacer is None:
+            self._pacer = Pacer()
+        return TelegramOutput(self.bot(), self._pacer)
+
+    def deliveries(self) -> Deliveries:
+        return Deliveries(question_log(self.settings.database_url).engine)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
+        hook.listener("after_server_start")(freeze_startup_objects)
+
+        @hook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "enabled": self.config.enabled})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.config.enabled:
+                return response.json({"error": "Telegram is not configured here."}, status=404)
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), self.config.secret.encode()):
+                return response.json({"error": "Wrong or missing secret token."}, status=403)
+            if len(request.body or b"") > MAX_BODY:
+                return response.json({"error": "The update is too large."}, status=413)
+            try:
+                data = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                return response.json({"error": "The body must be JSON."}, status=400)
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                return response.json({"error": "Not a Telegram update."}, status=400)
+            update_id = str(data["update_id"])
+            first = await asyncio.to_thread(self.deliveries().take, self.name(), update_id)
+            if not first:
+                return response.json({"status": "duplicate"})
+            agent = getattr(request.app.ctx, "agent", None)
+            task = asyncio.create_task(self._process(data, update_id, agent, on_new_message))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return response.json({"status": "accepted"})
+
+        return hook
+
+    async def _process(
+        self,
+        data: Dict[str, Any],
+        update_id: str,
+        agent: Any,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        try:
+            await self._handle(Update.de_json(data, self.bot()), agent, on_new_message)
+        except Exception as exc:  # acknowledged already: record it, never ask for a redelivery
+            logger.error("telegram: update %s failed (%s)", update_id, type(exc).__name__)
+            try:
+                await asyncio.to_thread(
+                    self.deliveries().failed, self.name(), update_id, type(exc).__name__
+                )
+            except Exception:
+                logger.exception("telegram: could not record a failed update")
+
+    async def _handle(
+        self,
+        update: Update | None,
+        agent: Any,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        if update is None:
+            return
+        output = self.output()
+        query = update.callback_query
+        if query is not None and query.message is not None:
+            chat_id = str(query.message.chat.id)
+            await self._answer_callback(query)
+            payload = await self._payload_for(agent, chat_id, query.data or "")
+            if payload is None:  # an old or forged button: nothing to do
+                return
+            metadata = self._metadata(query.from_user)
+            await on_new_message(
+                UserMessage(payload, output, chat_id, input_channel=self.name(), metadata=metadata)
+            )
+            return
+        message = update.message  # edited messages, channel posts etc. are ignored
+        if message is None:
+            return
+        chat_id = str(message.chat.id)
+        metadata = self._metadata(message.from_user)
+        if message.text:
+            text = message.text[: self.settings.max_message_chars]
+            text = await resolve_text(self.guard, agent, chat_id, text)
+            await on_new_message(
+                UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata)
+            )
+            return
+        if any(getattr(message, kind, None) for kind in MEDIA):
+            language = await self._language(agent, chat_id, metadata)
+            reply = catalog().text("channel_media_unsupported", language)
+            await output.send_text_message(chat_id, reply)
+
+    @staticmethod
+    def _metadata(user: Any) -> Dict[str, Any] | None:
+        code = getattr(user, "language_code", None)
+        return {"language_hint": code} if code else None
+
+    async def _answer_callback(self, query: Any) -> None:
+        try:
+            await self.bot().answer_callback_query(query.id)
+        except TelegramError:  # the spinner on her button stops by itself after a while
+            logger.info("telegram: could not answer a callback query")
+
+    async def _payload_for(self, agent: Any, chat_id: str, data: str) -> str | None:
+        """The payload of the button she tapped, among the buttons sent to her."""
+        if not data.startswith(CALLBACK_PREFIX) or agent is None or agent.tracker_store is None:
+            return None
+        tracker = await agent.tracker_store.retrieve(chat_id)
+        if tracker is None:
+            return None
+        for event in reversed(tracker.events):
+            if isinstance(event, BotUttered):
+                for button in event.data.get("buttons") or []:
+                    payload = str(button.get("payload") or "")
+                    if payload and hmac.compare_digest(callback_data(payload), data):
+                        return payload
+        return None
+
+    async def _language(self, agent: Any, chat_id: str, metadata: Dict[str, Any] | None) -> str:
+        slot = None
+        if agent is not None and agent.tracker_store is not None:
+            tracker = await agent.tracker_store.retrieve(chat_id)
+            slot = tracker.get_slot("language") if tracker is not None else None
+        return current_language(slot, metadata)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return self.output() if self.config.enabled else None

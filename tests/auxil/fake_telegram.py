@@ -1,0 +1,84 @@
+"""A local stand-in for the Telegram Bot API: answers like it and records what was sent."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.auxil.stack import free_port
+
+
+@dataclass
+class FakeTelegram:
+    port: int = field(default_factory=free_port)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    _loop: asyncio.AbstractEventLoop | None = None
+    _runner: web.AppRunner | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def sent(self, chat_id: int | str, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [
+            params
+            for name, params in list(self.calls)
+            if name == method and str(params.get("chat_id")) == str(chat_id)
+        ]
+
+    def wait_for(self, chat_id: int | str, count: int = 1, timeout: float = 15) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.sent(chat_id)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.sent(chat_id)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = dict(await request.post())
+        for key in ("reply_markup", "chat_id"):
+            value = params.get(key)
+            if isinstance(value, str) and value[:1] in "{[":
+                params[key] = json.loads(value)
+        self.calls.append((method, params))
+        if method == "sendMessage":
+            result: Any = {
+                "message_id": len(self.calls),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "text": params.get("text", ""),
+            }
+        else:
+            result = True
+        return web.json_response({"ok": True, "result": result})
+
+    def start(self) -> FakeTelegram:
+        ready = threading.Event()
+
+        def serve() -> None:
+            self._loop = asyncio.new_event_loop()
+            app = web.Application()
+            app.router.add_post("/bot{token}/{method}", self._handle)
+            self._runner = web.AppRunner(app)
+            self._loop.run_until_complete(self._runner.setup())
+            site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+            self._loop.run_until_complete(site.start())
+            ready.set()
+            self._loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
