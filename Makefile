@@ -19,7 +19,7 @@ export PYTHONWARNINGS ?= ignore
 TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/rasa_ext -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run shell train test lint kb-lint check-translations validate test-unit \
+.PHONY: help install run telegram shell train test lint kb-lint check-translations validate test-unit \
         test-server test-conversations bench-nlu bench-latency bench-kb lock clean
 
 help: ## List the targets
@@ -41,6 +41,9 @@ train: $(MODEL) ## Train the model (only when training data, domain or config ch
 
 run: $(MODEL) ## Set up if needed, train if needed, serve on 127.0.0.1:5005 (Ctrl-C stops)
 	@scripts/run.sh
+
+telegram: $(MODEL) ## Try Telegram without a public URL: serve, and poll Telegram (TELEGRAM_TOKEN, TELEGRAM_SECRET_TOKEN)
+	@TELEGRAM_POLL=1 scripts/run.sh
 
 shell: $(MODEL) ## Chat with the assistant in this terminal
 	@mkdir -p var

@@ -341,6 +341,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="even when the database holds real data")
     demo.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
     demo.set_defaults(func=_demo_data)
+    telegram = commands.add_parser("telegram", help="Telegram set-up")
+    telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
+    webhook = telegram_commands.add_parser(
+        "set-webhook", help="point the bot at this server, with TELEGRAM_SECRET_TOKEN"
+    )
+    webhook.add_argument("--url", required=True, help="https://…/webhooks/telegram/webhook")
+    webhook.add_argument("--insecure", action="store_true", help=argparse.SUPPRESS)
+    webhook.set_defaults(func=_telegram_set_webhook)
+    polling = telegram_commands.add_parser(
+        "poll", help="no public URL: fetch updates from Telegram and pass them to our webhook"
+    )
+    polling.add_argument("--server", default="http://127.0.0.1:5005", help="the Rasa server")
+    polling.add_argument("--rounds", type=int, default=0, help=argparse.SUPPRESS)  # tests
+    polling.set_defaults(func=_telegram_poll)
     db = commands.add_parser("db-upgrade", help="apply the database migrations (DATABASE_URL)")
     db.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
     db.set_defaults(func=_db_upgrade)
@@ -372,6 +386,63 @@ def dt_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _telegram_set_webhook(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from channels.telegram import ALLOWED_UPDATES, TelegramConfig
+
+    try:
+        config = TelegramConfig.from_env()
+    except ValueError as exc:
+        print(f"telegram: {exc}", file=sys.stderr)
+        return 2
+    if not config.enabled:
+        print("telegram: set TELEGRAM_TOKEN and TELEGRAM_SECRET_TOKEN first", file=sys.stderr)
+        return 2
+    if not args.url.startswith("https://") and not args.insecure:
+        print("telegram: Telegram only calls https:// webhooks", file=sys.stderr)
+        return 2
+
+    async def run() -> bool:
+        bot = Bot(config.token, base_url=config.base_url)
+        try:
+            return await bot.set_webhook(
+                url=args.url, secret_token=config.secret, allowed_updates=list(ALLOWED_UPDATES)
+            )
+        finally:
+            await bot.shutdown()
+
+    loop = asyncio.SelectorEventLoop()  # plain asyncio, whichever loop policy is installed
+    try:
+        done = loop.run_until_complete(run())
+    except TelegramError as exc:
+        print(f"telegram: the Bot API refused: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        loop.close()
+    print(f"telegram: webhook {'set' if done else 'NOT set'} to {args.url}")
+    return 0 if done else 1
+
+
+def _telegram_poll(args: argparse.Namespace) -> int:
+    from channels.telegram import TelegramConfig
+    from channels.telegram_poll import poll
+
+    try:
+        config = TelegramConfig.from_env()
+    except ValueError as exc:
+        print(f"telegram: {exc}", file=sys.stderr)
+        return 2
+    if not config.enabled:
+        print("telegram: set TELEGRAM_TOKEN and TELEGRAM_SECRET_TOKEN first", file=sys.stderr)
+        return 2
+    print("telegram: polling Telegram for updates (Ctrl-C stops)")
+    return poll(config, args.server.rstrip("/"), rounds=args.rounds)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

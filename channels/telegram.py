@@ -46,6 +46,7 @@ MAX_TEXT = 4096  # Telegram's limit for one message
 MAX_BODY = 1_100_000  # a delivery larger than this is refused (413)
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 CALLBACK_PREFIX = "p:"
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 # What she can send that the assistant cannot read: answered politely, in her language.
 MEDIA = (
     "photo",

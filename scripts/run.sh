@@ -44,6 +44,11 @@ for _ in $(seq 1 120); do
   Ctrl-C stops everything.
 
 MSG
+    if [ "${TELEGRAM_POLL:-}" = 1 ]; then
+      # `make telegram`: fetch updates from Telegram and hand them to our own webhook
+      .venv/bin/imentor telegram poll --server "http://$HOST:$PORT" &
+      pids+=($!)
+    fi
     break
   fi
   sleep 0.5

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.storage import forget_person
+from bot.storage.deliveries import Deliveries
 from bot.storage.schema import consents, feedback, intake_answers, kb_questions, people
 
 _EVENTS = sa.table(
@@ -114,4 +115,6 @@ def purge(database: Engine, tracker: Engine, older_than: dt.timedelta) -> dict[s
         removed["questions"] = int(result.rowcount or 0)
         result = connection.execute(sa.delete(people).where(people.c.last_seen_at < cutoff))
         removed["people"] = int(result.rowcount or 0)
+    # delivery ids (no content) are only needed while a platform may still redeliver
+    removed["deliveries"] = Deliveries(database).forget_old()
     return removed

@@ -18,6 +18,9 @@ from tests.auxil.stack import free_port
 class FakeTelegram:
     port: int = field(default_factory=free_port)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    queued: list[dict[str, Any]] = field(default_factory=list)  # what getUpdates hands out
+    received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # our webhook's
+    too_many: int = 0  # answer this many next sends with 429 "retry after 1", as Telegram does
     _loop: asyncio.AbstractEventLoop | None = None
     _runner: web.AppRunner | None = None
 
@@ -48,6 +51,23 @@ class FakeTelegram:
             value = params.get(key)
             if isinstance(value, str) and value[:1] in "{[":
                 params[key] = json.loads(value)
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            handed = [u for u in self.queued if u["update_id"] >= offset]
+            self.calls.append((method, params))
+            return web.json_response({"ok": True, "result": handed})
+        if method == "sendMessage" and self.too_many > 0:
+            self.too_many -= 1
+            self.calls.append(("429", params))
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status=429,
+            )
         self.calls.append((method, params))
         if method == "sendMessage":
             result: Any = {
@@ -60,13 +80,20 @@ class FakeTelegram:
             result = True
         return web.json_response({"ok": True, "result": result})
 
+    async def _webhook(self, request: web.Request) -> web.Response:
+        """Stands in for our own webhook when a test needs to see what was posted to it."""
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        self.received.append((secret, await request.json()))
+        return web.json_response({"status": "accepted"})
+
     def start(self) -> FakeTelegram:
         ready = threading.Event()
 
         def serve() -> None:
-            self._loop = asyncio.new_event_loop()
+            self._loop = asyncio.SelectorEventLoop()  # plain asyncio, whatever policy is set
             app = web.Application()
             app.router.add_post("/bot{token}/{method}", self._handle)
+            app.router.add_post("/webhooks/telegram/webhook", self._webhook)
             self._runner = web.AppRunner(app)
             self._loop.run_until_complete(self._runner.setup())
             site = web.TCPSite(self._runner, "127.0.0.1", self.port)

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.storage import QuestionLog, alembic_config, make_engine, upgrade
-from bot.storage.schema import consents, feedback, intake_answers, metadata, people
+from bot.storage.schema import consents, deliveries, feedback, intake_answers, metadata, people
 from tests.auxil.databases import POSTGRES, postgres_database
 
 NOW = dt.datetime(2026, 11, 27, 12, tzinfo=dt.timezone.utc)
@@ -209,6 +209,12 @@ def test_purge_removes_only_what_is_older_than_the_retention_period(
                 asked_at=old, language="en", outcome="unsure", score=0.1, question="old question"
             )
         )
+        for number, when in ((1, old), (2, recent)):  # delivery ids: kept 8 days
+            connection.execute(
+                sa.insert(deliveries).values(
+                    channel="telegram", delivery_id=str(number), received_at=when
+                )
+            )
         for key, seen in (("old", old), ("recent", recent)):
             connection.execute(
                 sa.insert(people).values(
@@ -216,7 +222,7 @@ def test_purge_removes_only_what_is_older_than_the_retention_period(
                 )
             )
     removed = purge(engine, tracker, dt.timedelta(days=180))
-    assert removed == {"conversation_events": 1, "questions": 1, "people": 1}
+    assert removed == {"conversation_events": 1, "questions": 1, "people": 1, "deliveries": 1}
     assert [g["question"] for g in log.gaps()] == ["recent question"]
     with tracker.connect() as connection:
         assert connection.execute(sa.text("SELECT COUNT(*) FROM events")).scalar() == 1
