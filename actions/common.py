@@ -15,20 +15,23 @@ def her_language(tracker: Tracker) -> str:
     return current_language(tracker.get_slot(LANGUAGE_SLOT), message.get("metadata"))
 
 
-def her_records(tracker: Tracker) -> tuple[str, QuestionLog]:
-    """Her pseudonymous key (channel + sender id, keyed) and the database her records are in."""
-    settings = Settings.from_env()
+def _her_key(tracker: Tracker, settings: Settings) -> tuple[str, str]:
+    """Her pseudonymous key (channel + sender id, keyed) and the channel she writes on."""
     channel = tracker.get_latest_input_channel() or "unknown"
-    return person_key(settings.secret_key, channel, tracker.sender_id), question_log(
-        settings.database_url
-    )
+    return person_key(settings.secret_key, channel, tracker.sender_id), channel
+
+
+def her_records(tracker: Tracker) -> tuple[str, QuestionLog]:
+    """Her pseudonymous key and the question log her questions are in."""
+    settings = Settings.from_env()
+    key, _ = _her_key(tracker, settings)
+    return key, question_log(settings.database_url)
 
 
 def her_person(tracker: Tracker) -> tuple[str, str, PersonRecords]:
     """Her pseudonymous key, the channel she writes on, and her consent/survey/feedback records."""
     settings = Settings.from_env()
-    channel = tracker.get_latest_input_channel() or "unknown"
-    key = person_key(settings.secret_key, channel, tracker.sender_id)
+    key, channel = _her_key(tracker, settings)
     return key, channel, person_records(settings.database_url)
 
 

@@ -31,6 +31,10 @@ END_SLOT = "intake_end"  # why the form ended: declined, paused or an intent she
 VALUE_ENTITY = "intake_value"
 PURPOSE = "intake"
 
+# The form's own bookkeeping, emptied when it starts and ends; and her answers.
+WORKING_SLOTS = (CONFIRM_SLOT, PICKED_SLOT, EDITING_SLOT, END_SLOT, RETRY_SLOT)
+ANSWER_SLOTS = tuple(survey.slot(step) for step in survey.STEPS)
+
 # Her answers feed the knowledge base's slots (country rules, audience, level).
 KNOWLEDGE_SLOTS = {"country": "country", "role": "role", "stage": "business_stage"}
 
@@ -236,6 +240,10 @@ class ValidateIntakeForm(Action):
 _KEEP_ASKING = object()
 
 
+def _cleared(names: tuple[str, ...]) -> List[EventType]:
+    return [SlotSet(name, None) for name in names]
+
+
 def _finish(reason: str) -> List[EventType]:
     return [SlotSet(END_SLOT, reason), SlotSet(REQUESTED, None)]
 
@@ -332,10 +340,7 @@ class ActionIntakeStart(Action):
         latest = await asyncio.to_thread(records.latest_intake, key) if consent else None
         language = her_language(tracker)
         book = catalog()
-        events: List[EventType] = [
-            SlotSet(name, None)
-            for name in (CONFIRM_SLOT, PICKED_SLOT, EDITING_SLOT, END_SLOT, RETRY_SLOT)
-        ]
+        events: List[EventType] = _cleared(WORKING_SLOTS)
         events.append(SlotSet(CONSENT_SLOT, "yes" if consent else None))
         answers: Dict[str, Any] = dict(latest.answers) if latest else {}
         for step in survey.FIELDS:
@@ -364,10 +369,7 @@ class ActionIntakeSubmit(Action):
         consent = tracker.get_slot(CONSENT_SLOT)
         reason = tracker.get_slot(END_SLOT)
         answers = answers_of(tracker)
-        working = [
-            SlotSet(name, None)
-            for name in (CONFIRM_SLOT, PICKED_SLOT, EDITING_SLOT, END_SLOT, RETRY_SLOT)
-        ]
+        working = _cleared(WORKING_SLOTS)
         if consent == "yes" and tracker.get_slot(CONFIRM_SLOT) == "yes" and not reason:
             key, channel, records = her_person(tracker)
             kept = survey.stored(answers)
@@ -378,12 +380,10 @@ class ActionIntakeSubmit(Action):
                 for step, slot_name in KNOWLEDGE_SLOTS.items()
                 if kept.get(step)
             ]
-            cleared = [SlotSet(survey.slot(step), None) for step in survey.STEPS]
-            return [*working, *cleared, *known]
+            return [*working, *_cleared(ANSWER_SLOTS), *known]
         if consent != "yes":
             dispatcher.utter_message(text=book.text("intake_declined", language))
-            cleared = [SlotSet(survey.slot(step), None) for step in survey.STEPS]
-            working += cleared
+            working += _cleared(ANSWER_SLOTS)
         else:
             dispatcher.utter_message(text=book.text("intake_paused", language))
         if reason not in (None, "paused", "declined"):

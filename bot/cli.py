@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from bot import SUPPORTED_LANGUAGES
 from bot.i18n import LOCALES_DIR, Catalog, CatalogError
@@ -388,21 +388,30 @@ def dt_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _telegram_set_webhook(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from telegram import Bot
-    from telegram.error import TelegramError
-
-    from channels.telegram import ALLOWED_UPDATES, TelegramConfig
+def _telegram_config() -> Any:
+    """TELEGRAM_* from the environment, or None after saying what is missing."""
+    from channels.telegram import TelegramConfig
 
     try:
         config = TelegramConfig.from_env()
     except ValueError as exc:
         print(f"telegram: {exc}", file=sys.stderr)
-        return 2
+        return None
     if not config.enabled:
         print("telegram: set TELEGRAM_TOKEN and TELEGRAM_SECRET_TOKEN first", file=sys.stderr)
+        return None
+    return config
+
+
+def _telegram_set_webhook(args: argparse.Namespace) -> int:
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from channels.common import run_on_plain_loop
+    from channels.telegram import ALLOWED_UPDATES
+
+    config = _telegram_config()
+    if config is None:
         return 2
     if not args.url.startswith("https://") and not args.insecure:
         print("telegram: Telegram only calls https:// webhooks", file=sys.stderr)
@@ -417,29 +426,20 @@ def _telegram_set_webhook(args: argparse.Namespace) -> int:
         finally:
             await bot.shutdown()
 
-    loop = asyncio.SelectorEventLoop()  # plain asyncio, whichever loop policy is installed
     try:
-        done = loop.run_until_complete(run())
+        done = run_on_plain_loop(run())
     except TelegramError as exc:
         print(f"telegram: the Bot API refused: {exc}", file=sys.stderr)
         return 1
-    finally:
-        loop.close()
     print(f"telegram: webhook {'set' if done else 'NOT set'} to {args.url}")
     return 0 if done else 1
 
 
 def _telegram_poll(args: argparse.Namespace) -> int:
-    from channels.telegram import TelegramConfig
     from channels.telegram_poll import poll
 
-    try:
-        config = TelegramConfig.from_env()
-    except ValueError as exc:
-        print(f"telegram: {exc}", file=sys.stderr)
-        return 2
-    if not config.enabled:
-        print("telegram: set TELEGRAM_TOKEN and TELEGRAM_SECRET_TOKEN first", file=sys.stderr)
+    config = _telegram_config()
+    if config is None:
         return 2
     print("telegram: polling Telegram for updates (Ctrl-C stops)")
     return poll(config, args.server.rstrip("/"), rounds=args.rounds)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import hashlib
+import hmac
 import logging
-from typing import Any, Dict, List
+from typing import Any, Awaitable, Dict, Iterable, List, TypeVar
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.settings import Settings
 from bot.shortcuts import PayloadGuard, choice_by_number, numbered_options
+from bot.storage import question_log
+from bot.storage.deliveries import Deliveries
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 async def freeze_startup_objects(app: Any, loop: Any) -> None:
@@ -72,3 +78,68 @@ class GuardedCollectingOutputChannel(CollectingOutputChannel):
             return
         signed = self._guard.sign_buttons(self._sender_id, buttons)
         await self._persist_message(self._message(recipient_id, text=text, buttons=signed))
+
+
+# Buttons on messengers whose button data is short (Telegram: 64 bytes): a digest of the
+# payload goes out, and the payload is found again among the buttons sent to her.
+BUTTON_TOKEN_PREFIX = "p:"  # noqa: S105 (not a secret)
+
+
+def button_token(payload: str) -> str:
+    return BUTTON_TOKEN_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def payload_of_token(events: Iterable[Any], token: str) -> str | None:
+    """The payload of the button she tapped, among the buttons sent to her (else None)."""
+    if not token.startswith(BUTTON_TOKEN_PREFIX):
+        return None
+    for event in reversed(list(events)):
+        if isinstance(event, BotUttered):
+            for button in event.data.get("buttons") or []:
+                payload = str(button.get("payload") or "")
+                if payload and hmac.compare_digest(button_token(payload), token):
+                    return payload
+    return None
+
+
+class OncePerDelivery:
+    """Takes each platform delivery once (its id kept in the database, so restarts and other
+    replicas drop redeliveries too) and processes it after the acknowledgement; a failure is
+    logged by kind and recorded, never turned into a redelivery."""
+
+    def __init__(self, channel: str, database_url: str) -> None:
+        self.channel = channel
+        self.database_url = database_url
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def _store(self) -> Deliveries:
+        return Deliveries(question_log(self.database_url).engine)
+
+    async def first(self, delivery_id: str) -> bool:
+        return await asyncio.to_thread(self._store().take, self.channel, delivery_id)
+
+    def process_later(self, delivery_id: str, work: Awaitable[Any]) -> None:
+        task = asyncio.create_task(self._run(delivery_id, work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, delivery_id: str, work: Awaitable[Any]) -> None:
+        try:
+            await work
+        except Exception as exc:  # acknowledged already: record it, never ask for it again
+            kind = type(exc).__name__
+            logger.error("%s: delivery %s failed (%s)", self.channel, delivery_id, kind)
+            try:
+                await asyncio.to_thread(self._store().failed, self.channel, delivery_id, kind)
+            except Exception:
+                logger.exception("%s: could not record a failed delivery", self.channel)
+
+
+def run_on_plain_loop(work: Awaitable[T]) -> T:
+    """Run a coroutine from a command on plain asyncio: importing Rasa installs uvloop's
+    policy, whose loop fails to close here after an HTTP client has been used."""
+    loop = asyncio.SelectorEventLoop()
+    try:
+        return loop.run_until_complete(work)
+    finally:
+        loop.close()

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import json
 import logging
@@ -25,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -35,9 +33,14 @@ from telegram.error import RetryAfter, TelegramError
 from bot.i18n import catalog
 from bot.language import current_language
 from bot.settings import Settings
-from bot.storage import question_log
-from bot.storage.deliveries import Deliveries
-from channels.common import freeze_startup_objects, guard_from_settings, resolve_text
+from channels.common import (
+    OncePerDelivery,
+    button_token,
+    freeze_startup_objects,
+    guard_from_settings,
+    payload_of_token,
+    resolve_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 MAX_TEXT = 4096  # Telegram's limit for one message
 MAX_BODY = 1_100_000  # a delivery larger than this is refused (413)
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-CALLBACK_PREFIX = "p:"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 # What she can send that the assistant cannot read: answered politely, in her language.
 MEDIA = (
@@ -90,11 +92,6 @@ class TelegramConfig:
                 "set-webhook does)"
             )
         return config
-
-
-def callback_data(payload: str) -> str:
-    """A button's payload as Telegram callback data (at most 64 bytes)."""
-    return CALLBACK_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:
@@ -167,7 +164,7 @@ class TelegramOutput(OutputChannel):
         rows = [
             [
                 InlineKeyboardButton(
-                    str(b.get("title", ""))[:64], callback_data=callback_data(str(b["payload"]))
+                    str(b.get("title", ""))[:64], callback_data=button_token(str(b["payload"]))
                 )
             ]
             for b in buttons
@@ -194,7 +191,7 @@ class TelegramInput(InputChannel):
         self.guard = guard_from_settings(self.settings)
         self._bot: Bot | None = None
         self._pacer: Pacer | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.once = OncePerDelivery(self.name(), self.settings.database_url)
 
     def bot(self) -> Bot:
         if self._bot is None:  # made on first use: no network call here either
@@ -205,9 +202,6 @@ class TelegramInput(InputChannel):
         if self._pacer is None:
             self._pacer = Pacer()
         return TelegramOutput(self.bot(), self._pacer)
-
-    def deliveries(self) -> Deliveries:
-        return Deliveries(question_log(self.settings.database_url).engine)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
@@ -233,41 +227,21 @@ class TelegramInput(InputChannel):
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 return response.json({"error": "Not a Telegram update."}, status=400)
             update_id = str(data["update_id"])
-            first = await asyncio.to_thread(self.deliveries().take, self.name(), update_id)
-            if not first:
+            if not await self.once.first(update_id):
                 return response.json({"status": "duplicate"})
             agent = getattr(request.app.ctx, "agent", None)
-            task = asyncio.create_task(self._process(data, update_id, agent, on_new_message))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self.once.process_later(update_id, self._handle(data, agent, on_new_message))
             return response.json({"status": "accepted"})
 
         return hook
 
-    async def _process(
-        self,
-        data: Dict[str, Any],
-        update_id: str,
-        agent: Any,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> None:
-        try:
-            await self._handle(Update.de_json(data, self.bot()), agent, on_new_message)
-        except Exception as exc:  # acknowledged already: record it, never ask for a redelivery
-            logger.error("telegram: update %s failed (%s)", update_id, type(exc).__name__)
-            try:
-                await asyncio.to_thread(
-                    self.deliveries().failed, self.name(), update_id, type(exc).__name__
-                )
-            except Exception:
-                logger.exception("telegram: could not record a failed update")
-
     async def _handle(
         self,
-        update: Update | None,
+        data: Dict[str, Any],
         agent: Any,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
+        update = Update.de_json(data, self.bot())  # parsed after the acknowledgement too
         if update is None:
             return
         output = self.output()
@@ -313,18 +287,10 @@ class TelegramInput(InputChannel):
 
     async def _payload_for(self, agent: Any, chat_id: str, data: str) -> str | None:
         """The payload of the button she tapped, among the buttons sent to her."""
-        if not data.startswith(CALLBACK_PREFIX) or agent is None or agent.tracker_store is None:
+        if agent is None or agent.tracker_store is None:
             return None
         tracker = await agent.tracker_store.retrieve(chat_id)
-        if tracker is None:
-            return None
-        for event in reversed(tracker.events):
-            if isinstance(event, BotUttered):
-                for button in event.data.get("buttons") or []:
-                    payload = str(button.get("payload") or "")
-                    if payload and hmac.compare_digest(callback_data(payload), data):
-                        return payload
-        return None
+        return payload_of_token(tracker.events, data) if tracker is not None else None
 
     async def _language(self, agent: Any, chat_id: str, metadata: Dict[str, Any] | None) -> str:
         slot = None

@@ -15,6 +15,7 @@ import httpx
 from telegram import Bot
 from telegram.error import NetworkError, TelegramError
 
+from channels.common import run_on_plain_loop
 from channels.telegram import ALLOWED_UPDATES, SECRET_HEADER, TelegramConfig
 
 logger = logging.getLogger(__name__)
@@ -49,14 +50,11 @@ async def _poll(config: TelegramConfig, server: str, rounds: int, wait: int) -> 
 
 
 def poll(config: TelegramConfig, server: str, rounds: int = 0, wait: int = 30) -> int:
-    loop = asyncio.SelectorEventLoop()  # plain asyncio, whichever loop policy is installed
     try:
-        loop.run_until_complete(_poll(config, server, rounds, wait))
+        run_on_plain_loop(_poll(config, server, rounds, wait))
     except KeyboardInterrupt:
         return 0
     except TelegramError as exc:
         print(f"telegram: the Bot API refused: {exc}")
         return 1
-    finally:
-        loop.close()
     return 0

@@ -28,7 +28,6 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -37,15 +36,19 @@ from bot.i18n import catalog
 from bot.language import current_language
 from bot.settings import Settings
 from bot.shortcuts import numbered_options
-from bot.storage import question_log
-from bot.storage.deliveries import Deliveries
-from channels.common import freeze_startup_objects, guard_from_settings, resolve_text
+from channels.common import (
+    OncePerDelivery,
+    button_token,
+    freeze_startup_objects,
+    guard_from_settings,
+    payload_of_token,
+    resolve_text,
+)
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 MAX_BODY = 1_100_000
-BUTTON_PREFIX = "p:"
 MAX_REPLY_BUTTONS = 3
 MAX_LIST_ROWS = 10
 BUTTON_TITLE = 20  # characters, Cloud API limit
@@ -92,10 +95,6 @@ def signature_ok(secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(expected.encode(), (header or "").encode())
 
 
-def button_id(payload: str) -> str:
-    return BUTTON_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
-
-
 def reply_body(to: str, text: str, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
     """The Cloud API message for a reply: text, reply buttons, a list, or numbered text."""
     base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
@@ -115,7 +114,7 @@ def reply_body(to: str, text: str, buttons: List[Dict[str, Any]]) -> Dict[str, A
                         {
                             "type": "reply",
                             "reply": {
-                                "id": button_id(str(b["payload"])),
+                                "id": button_token(str(b["payload"])),
                                 "title": str(b.get("title", ""))[:BUTTON_TITLE],
                             },
                         }
@@ -137,7 +136,7 @@ def reply_body(to: str, text: str, buttons: List[Dict[str, Any]]) -> Dict[str, A
                         {
                             "rows": [
                                 {
-                                    "id": button_id(str(b["payload"])),
+                                    "id": button_token(str(b["payload"])),
                                     "title": str(b.get("title", ""))[:ROW_TITLE],
                                 }
                                 for b in buttons
@@ -226,7 +225,7 @@ class WhatsAppInput(InputChannel):
         self.settings = settings or Settings.from_env()
         self.guard = guard_from_settings(self.settings)
         self._session: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.once = OncePerDelivery(self.name(), self.settings.database_url)
 
     async def session(self) -> aiohttp.ClientSession:
         """One session for the process, with timeouts (made on first use, not at start-up)."""
@@ -234,9 +233,6 @@ class WhatsAppInput(InputChannel):
             timeout = aiohttp.ClientTimeout(total=15, connect=5)
             self._session = aiohttp.ClientSession(timeout=timeout)
         return self._session
-
-    def deliveries(self) -> Deliveries:
-        return Deliveries(question_log(self.settings.database_url).engine)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
@@ -273,37 +269,15 @@ class WhatsAppInput(InputChannel):
             if not isinstance(data, dict):
                 return response.json({"error": "Not a WhatsApp delivery."}, status=400)
             agent = getattr(request.app.ctx, "agent", None)
-            for message, contact in _messages(data):
+            for message in _messages(data):
                 message_id = str(message.get("id") or "")
-                if not message_id:
-                    continue
-                if not await asyncio.to_thread(self.deliveries().take, self.name(), message_id):
-                    continue
-                task = asyncio.create_task(self._process(message, contact, agent, on_new_message))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                if message_id and await self.once.first(message_id):
+                    self.once.process_later(
+                        message_id, self._handle(message, agent, on_new_message)
+                    )
             return response.json({"status": "accepted"})
 
         return hook
-
-    async def _process(
-        self,
-        message: Dict[str, Any],
-        contact: Dict[str, Any],
-        agent: Any,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> None:
-        message_id = str(message.get("id"))
-        try:
-            await self._handle(message, agent, on_new_message)
-        except Exception as exc:  # acknowledged already: record it, never ask for a redelivery
-            logger.error("whatsapp: message failed (%s)", type(exc).__name__)
-            try:
-                await asyncio.to_thread(
-                    self.deliveries().failed, self.name(), message_id, type(exc).__name__
-                )
-            except Exception:
-                logger.exception("whatsapp: could not record a failed message")
 
     async def _handle(
         self,
@@ -330,7 +304,8 @@ class WhatsAppInput(InputChannel):
         elif kind == "interactive":
             interactive = message.get("interactive") or {}
             reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
-            text = _payload_for(tracker, str(reply.get("id") or ""))
+            token = str(reply.get("id") or "")
+            text = payload_of_token(tracker.events, token) if tracker is not None else None
             if text is None:
                 return
         elif kind == "button":  # a quick reply on a template
@@ -347,28 +322,11 @@ class WhatsAppInput(InputChannel):
         return None  # proactive messages go through channels.notify (window and template aware)
 
 
-def _messages(data: Dict[str, Any]) -> List[tuple[Dict[str, Any], Dict[str, Any]]]:
+def _messages(data: Dict[str, Any]) -> List[Dict[str, Any]]:
     """The messages of a delivery (status callbacks have none and are ignored)."""
     found = []
     for entry in data.get("entry") or []:
         for change in (entry or {}).get("changes") or []:
             value = (change or {}).get("value") or {}
-            contacts = value.get("contacts") or [{}]
-            for message in value.get("messages") or []:
-                if isinstance(message, dict):
-                    found.append((message, contacts[0] if contacts else {}))
+            found += [m for m in value.get("messages") or [] if isinstance(m, dict)]
     return found
-
-
-def _payload_for(tracker: Any, reply_id: str) -> str | None:
-    if tracker is None or not reply_id.startswith(BUTTON_PREFIX):
-        return None
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            continue
-        if isinstance(event, BotUttered):
-            for button in event.data.get("buttons") or []:
-                payload = str(button.get("payload") or "")
-                if payload and hmac.compare_digest(button_id(payload), reply_id):
-                    return payload
-    return None

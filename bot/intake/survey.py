@@ -8,7 +8,7 @@ module what an answer means and what to ask next. Answers are stored as ids ("fo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from bot import SUPPORTED_LANGUAGES
@@ -306,13 +306,6 @@ def _after(text: str, word_index: int) -> str:
     while rest and len(rest[0]) <= 3 and len(rest) > 1:
         rest = rest[1:]
     return scrub(" ".join(rest)).strip(" .,:;!?")
-
-
-@dataclass
-class Summary:
-    """The answers as she reads them: one line per question asked."""
-
-    lines: list[tuple[str, str]] = field(default_factory=list)
 
 
 def describe(step: str, value: Any, language: str, book: Catalog) -> str:

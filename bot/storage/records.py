@@ -195,10 +195,8 @@ _records: dict[str, PersonRecords] = {}
 
 
 def person_records(url: str) -> PersonRecords:
-    from bot.storage import make_engine, question_log
+    from bot.storage import question_log
 
-    if url not in _records:
-        # one engine per database: the question log's
-        engine = question_log(url).engine if url else make_engine(url)
-        _records[url] = PersonRecords(engine)
+    if url not in _records:  # one engine per database: the question log's
+        _records[url] = PersonRecords(question_log(url).engine)
     return _records[url]

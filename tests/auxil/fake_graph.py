@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from tests.auxil.local_server import LocalServer
 from tests.auxil.stack import free_port
 
 
 @dataclass
-class FakeGraph:
+class FakeGraph(LocalServer):
     port: int = field(default_factory=free_port)
     messages: list[dict[str, Any]] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)  # statuses to answer the next posts with
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
 
     @property
     def url(self) -> str:
@@ -51,25 +48,5 @@ class FakeGraph:
             }
         )
 
-    def start(self) -> FakeGraph:
-        ready = threading.Event()
-
-        def serve() -> None:
-            self._loop = asyncio.SelectorEventLoop()
-            app = web.Application()
-            app.router.add_post("/{version}/{phone}/messages", self._messages)
-            self._runner = web.AppRunner(app)
-            self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-            self._loop.run_until_complete(site.start())
-            ready.set()
-            self._loop.run_forever()
-
-        threading.Thread(target=serve, daemon=True).start()
-        ready.wait(10)
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None and self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(5)
-            self._loop.call_soon_threadsafe(self._loop.stop)
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/{version}/{phone}/messages", self._messages)

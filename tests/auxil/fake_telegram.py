@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from tests.auxil.local_server import LocalServer
 from tests.auxil.stack import free_port
 
 
 @dataclass
-class FakeTelegram:
+class FakeTelegram(LocalServer):
     port: int = field(default_factory=free_port)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     queued: list[dict[str, Any]] = field(default_factory=list)  # what getUpdates hands out
     received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # our webhook's
     too_many: int = 0  # answer this many next sends with 429 "retry after 1", as Telegram does
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
 
     @property
     def base_url(self) -> str:
@@ -86,26 +83,6 @@ class FakeTelegram:
         self.received.append((secret, await request.json()))
         return web.json_response({"status": "accepted"})
 
-    def start(self) -> FakeTelegram:
-        ready = threading.Event()
-
-        def serve() -> None:
-            self._loop = asyncio.SelectorEventLoop()  # plain asyncio, whatever policy is set
-            app = web.Application()
-            app.router.add_post("/bot{token}/{method}", self._handle)
-            app.router.add_post("/webhooks/telegram/webhook", self._webhook)
-            self._runner = web.AppRunner(app)
-            self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-            self._loop.run_until_complete(site.start())
-            ready.set()
-            self._loop.run_forever()
-
-        threading.Thread(target=serve, daemon=True).start()
-        ready.wait(10)
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None and self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(5)
-            self._loop.call_soon_threadsafe(self._loop.stop)
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_post("/webhooks/telegram/webhook", self._webhook)

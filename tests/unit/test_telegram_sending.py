@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 from telegram import Bot
 
+from channels.common import run_on_plain_loop as run
 from channels.telegram import Pacer, TelegramConfig, TelegramOutput
 from tests.auxil.fake_telegram import FakeTelegram
-
-
-def run(coroutine: Any) -> Any:
-    """On plain asyncio (Rasa's import installs uvloop's policy, whose close fails here)."""
-    loop = asyncio.SelectorEventLoop()
-    try:
-        return loop.run_until_complete(coroutine)
-    finally:
-        loop.close()
 
 
 @pytest.fixture
