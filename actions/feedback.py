@@ -246,6 +246,8 @@ class ActionFeedbackSubmit(Action):
             events += await carry_on(dispatcher, tracker, domain, reason)
         elif subject == "goodbye":
             dispatcher.utter_message(response="utter_goodbye")
+        elif kind != "answer" and not kept:
+            dispatcher.utter_message(response="utter_ok")  # "not now": never a silent turn
         return events
 
 
