@@ -19,8 +19,9 @@ export PYTHONWARNINGS ?= ignore
 TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/rasa_ext -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run telegram shell train test lint kb-lint check-translations validate test-unit \
-        test-server test-conversations bench-nlu bench-latency bench-kb lock clean
+.PHONY: help install browser run telegram shell train test lint kb-lint check-translations validate \
+        test-unit test-server test-conversations bench-nlu bench-latency bench-kb bench-channels \
+        lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -30,6 +31,9 @@ $(BIN)/.installed-ok: requirements.txt constraints.txt pyproject.toml scripts/se
 	@touch $@
 
 install: $(BIN)/.installed-ok ## Create .venv with Python 3.10 and the pinned dependencies
+
+browser: ## Install Debian's chromium and chromium-driver (the widget's browser tests need them)
+	@scripts/install-browser.sh
 
 $(MODEL): $(TRAINING_INPUTS) | $(BIN)/.installed-ok
 	@mkdir -p models
@@ -67,7 +71,7 @@ validate: install ## rasa data validate (domain, rules, stories, NLU data)
 test-unit: install ## Unit tests (no server)
 	$(BIN)/pytest -m "not server" -q
 
-test-server: $(MODEL) ## End-to-end tests against the real Rasa and action servers over REST
+test-server: $(MODEL) browser ## End-to-end tests: real Rasa and action servers, fake messengers, Chromium
 	$(BIN)/pytest -m server -q
 
 test-conversations: $(MODEL) ## Conversation tests: rasa test with --fail-on-prediction-errors
@@ -84,6 +88,9 @@ bench-latency: $(MODEL) ## Latency, throughput, memory, training and start-up ti
 
 bench-kb: $(MODEL) ## Knowledge base: top-1/top-3, decline rate per language; retrieval and REST turn times
 	$(BIN)/python -m bench.bench_kb --out bench/results/kb.json
+
+bench-channels: $(MODEL) ## Webhook acknowledgement under 200 deliveries at once; reply latency per channel
+	$(BIN)/python -m bench.bench_channels --out bench/results/channels.json
 
 lock: ## Re-pin constraints.txt from the current .venv
 	@{ echo '# Every package pinned: regenerate with `make lock` after changing requirements.txt.'; \

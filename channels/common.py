@@ -7,7 +7,8 @@ import gc
 import hashlib
 import hmac
 import logging
-from typing import Any, Awaitable, Dict, Iterable, List, TypeVar
+import time
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, TypeVar
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -102,15 +103,27 @@ def payload_of_token(events: Iterable[Any], token: str) -> str | None:
     return None
 
 
-class OncePerDelivery:
-    """Takes each platform delivery once (its id kept in the database, so restarts and other
-    replicas drop redeliveries too) and processes it after the acknowledgement; a failure is
-    logged by kind and recorded, never turned into a redelivery."""
+QUIET = 0.005  # seconds without a new delivery before a turn starts
+MAX_QUIET_WAIT = 0.05
 
-    def __init__(self, channel: str, database_url: str) -> None:
+
+class OncePerDelivery:
+    """Acknowledge first, then take each platform delivery once and process it.
+
+    `accept` only queues the delivery, so the webhook answers 200 at once however busy the
+    assistant is (platforms retry, and eventually give up on, slow webhooks). Workers then
+    take the delivery's id in the database (so restarts and other replicas drop redeliveries
+    too) and process it. Deliveries of one conversation always go to the same worker, so her
+    messages are handled in the order they came. A failure is logged by kind and recorded,
+    never turned into a redelivery."""
+
+    def __init__(self, channel: str, database_url: str, workers: int = 8) -> None:
         self.channel = channel
         self.database_url = database_url
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.workers = workers
+        self._queues: List[asyncio.Queue[Any]] = []
+        self._tasks: List[asyncio.Task[Any]] = []
+        self._last_accept = 0.0
 
     def _store(self) -> Deliveries:
         return Deliveries(question_log(self.database_url).engine)
@@ -118,14 +131,43 @@ class OncePerDelivery:
     async def first(self, delivery_id: str) -> bool:
         return await asyncio.to_thread(self._store().take, self.channel, delivery_id)
 
-    def process_later(self, delivery_id: str, work: Awaitable[Any]) -> None:
-        task = asyncio.create_task(self._run(delivery_id, work))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def accept(
+        self, delivery_id: str, conversation: str, work: Callable[[], Awaitable[Any]]
+    ) -> None:
+        """Queue a delivery: `work()` runs once, after the others of this conversation."""
+        if not self._tasks:  # started on the server's loop, at the first delivery
+            self._queues = [asyncio.Queue() for _ in range(self.workers)]
+            self._tasks = [asyncio.create_task(self._work(q)) for q in self._queues]
+        shard = int(hashlib.sha256(conversation.encode()).hexdigest()[:8], 16) % self.workers
+        self._queues[shard].put_nowait((delivery_id, work))
+        self._last_accept = time.monotonic()
 
-    async def _run(self, delivery_id: str, work: Awaitable[Any]) -> None:
+    def pending(self) -> int:
+        return sum(queue.qsize() for queue in self._queues)
+
+    async def _quiet(self) -> None:
+        """Acknowledgements first: a turn holds the event loop for milliseconds, so while a
+        burst of deliveries is arriving (one in the last 5 ms) processing waits, up to 50 ms."""
+        waited = 0.0
+        while time.monotonic() - self._last_accept < QUIET and waited < MAX_QUIET_WAIT:
+            await asyncio.sleep(QUIET)
+            waited += QUIET
+
+    async def _work(self, queue: asyncio.Queue[Any]) -> None:
+        while True:
+            delivery_id, work = await queue.get()
+            await self._quiet()
+            try:
+                if await self.first(delivery_id):
+                    await self._run(delivery_id, work)
+            except Exception:  # the database is down: say so, and go on with the next
+                logger.error("%s: could not take delivery %s", self.channel, delivery_id)
+            finally:
+                queue.task_done()
+
+    async def _run(self, delivery_id: str, work: Callable[[], Awaitable[Any]]) -> None:
         try:
-            await work
+            await work()
         except Exception as exc:  # acknowledged already: record it, never ask for it again
             kind = type(exc).__name__
             logger.error("%s: delivery %s failed (%s)", self.channel, delivery_id, kind)

@@ -8,7 +8,8 @@
 - Replies are plain text (no parse mode: nothing she or a slot wrote can become markup), split
   at Telegram's 4096 characters, with buttons as an inline keyboard whose callback data is a
   digest of the payload (Telegram allows 64 bytes), looked up in what was sent to her.
-- Sending keeps to about 1 message a second per chat and 30 overall, and waits out RetryAfter.
+- Sending keeps to about 1 message a second per chat (after a burst of 3) and 30 overall, and
+  waits out RetryAfter.
 - Nothing touches the network at start-up: no getMe, no setWebhook.
 """
 
@@ -108,21 +109,26 @@ def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:
 
 
 class Pacer:
-    """About 1 message a second per chat and 30 a second overall (Telegram's limits)."""
+    """Telegram's limits: about 1 message a second per chat, after a short burst (a reply of
+    2-3 messages goes out at once), and 30 a second overall (a generic cell-rate algorithm)."""
 
-    def __init__(self, per_chat: float = 1.0, per_second: int = 30) -> None:
+    def __init__(self, per_chat: float = 1.0, per_second: int = 30, burst: int = 3) -> None:
         self.per_chat = per_chat
+        self.tolerance = per_chat * (max(burst, 1) - 1)
         self.interval = 1.0 / per_second
-        self._next_chat: Dict[str, float] = {}
+        self._due: Dict[str, float] = {}  # per chat: when its next message is "due"
         self._next_any = 0.0
         self._lock = asyncio.Lock()
 
     async def wait(self, chat_id: str) -> None:
         async with self._lock:
             now = time.monotonic()
-            at = max(now, self._next_any, self._next_chat.get(chat_id, 0.0))
+            due = max(self._due.get(chat_id, now), now)
+            at = max(now, due - self.tolerance, self._next_any)
+            self._due[chat_id] = max(due, at) + self.per_chat
             self._next_any = at + self.interval
-            self._next_chat[chat_id] = at + self.per_chat
+            if len(self._due) > 10_000:  # forget chats that are quiet again
+                self._due = {c: d for c, d in self._due.items() if d > now}
         if at > now:
             await asyncio.sleep(at - now)
 
@@ -176,6 +182,18 @@ class TelegramOutput(OutputChannel):
         await self._send(recipient_id, pieces[-1], InlineKeyboardMarkup(rows) if rows else None)
 
 
+def _chat_of(update: Dict[str, Any]) -> str:
+    """The chat an update belongs to (its messages are processed in order)."""
+    for kind in ("message", "edited_message", "callback_query"):
+        part = update.get(kind)
+        if isinstance(part, dict):
+            message = part.get("message", part) if kind == "callback_query" else part
+            chat = message.get("chat") if isinstance(message, dict) else None
+            if isinstance(chat, dict) and "id" in chat:
+                return str(chat["id"])
+    return str(update.get("update_id"))
+
+
 class TelegramInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -226,11 +244,12 @@ class TelegramInput(InputChannel):
                 return response.json({"error": "The body must be JSON."}, status=400)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 return response.json({"error": "Not a Telegram update."}, status=400)
-            update_id = str(data["update_id"])
-            if not await self.once.first(update_id):
-                return response.json({"status": "duplicate"})
             agent = getattr(request.app.ctx, "agent", None)
-            self.once.process_later(update_id, self._handle(data, agent, on_new_message))
+            self.once.accept(
+                str(data["update_id"]),
+                _chat_of(data),
+                lambda: self._handle(data, agent, on_new_message),
+            )
             return response.json({"status": "accepted"})
 
         return hook

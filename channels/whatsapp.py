@@ -24,6 +24,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 import aiohttp
@@ -36,6 +37,8 @@ from bot.i18n import catalog
 from bot.language import current_language
 from bot.settings import Settings
 from bot.shortcuts import numbered_options
+from bot.storage import person_key, question_log
+from bot.storage.windows import ContactWindows
 from channels.common import (
     OncePerDelivery,
     button_token,
@@ -95,8 +98,19 @@ def signature_ok(secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(expected.encode(), (header or "").encode())
 
 
-def reply_body(to: str, text: str, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
-    """The Cloud API message for a reply: text, reply buttons, a list, or numbered text."""
+def _digest_id(button: Dict[str, Any]) -> str:
+    return button_token(str(button["payload"]))
+
+
+def reply_body(
+    to: str,
+    text: str,
+    buttons: List[Dict[str, Any]],
+    list_label: str = "☰",
+    id_of: Callable[[Dict[str, Any]], str] = _digest_id,
+) -> Dict[str, Any]:
+    """The Cloud API message for a reply: text, reply buttons, a list, or numbered text.
+    A button's id is a digest of its payload unless `id_of` says otherwise."""
     base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
     buttons = [b for b in buttons if b.get("payload")]
     body_text = (text or "…")[:1024] if buttons else (text or "…")[:MAX_TEXT]
@@ -114,7 +128,7 @@ def reply_body(to: str, text: str, buttons: List[Dict[str, Any]]) -> Dict[str, A
                         {
                             "type": "reply",
                             "reply": {
-                                "id": button_token(str(b["payload"])),
+                                "id": id_of(b),
                                 "title": str(b.get("title", ""))[:BUTTON_TITLE],
                             },
                         }
@@ -131,12 +145,12 @@ def reply_body(to: str, text: str, buttons: List[Dict[str, Any]]) -> Dict[str, A
                 "type": "list",
                 "body": {"text": body_text},
                 "action": {
-                    "button": "☰"[:BUTTON_TITLE],
+                    "button": (list_label or "☰")[:BUTTON_TITLE],
                     "sections": [
                         {
                             "rows": [
                                 {
-                                    "id": button_token(str(b["payload"])),
+                                    "id": id_of(b),
                                     "title": str(b.get("title", ""))[:ROW_TITLE],
                                 }
                                 for b in buttons
@@ -148,6 +162,23 @@ def reply_body(to: str, text: str, buttons: List[Dict[str, Any]]) -> Dict[str, A
         }
     listed = f"{text}\n{numbered_options(buttons)}" if text else numbered_options(buttons)
     return {**base, "type": "text", "text": {"body": listed[:MAX_TEXT], "preview_url": False}}
+
+
+async def post_message(
+    config: WhatsAppConfig, session: aiohttp.ClientSession, body: Dict[str, Any], attempts: int = 4
+) -> None:
+    """POST one message to the Cloud API; 429 and 5xx are retried with backoff, any other
+    refusal raises RuntimeError (with the API's error, which holds no message text)."""
+    headers = {"Authorization": f"Bearer {config.access_token}"}
+    for attempt in range(attempts):
+        async with session.post(config.messages_url, json=body, headers=headers) as answer:
+            if answer.status < 300:
+                return
+            if answer.status != 429 and answer.status < 500:
+                detail = (await answer.text())[:200]
+                raise RuntimeError(f"WhatsApp refused the message ({answer.status}): {detail}")
+        await asyncio.sleep(0.25 * 2**attempt)
+    raise RuntimeError("WhatsApp did not take the message after retries")
 
 
 class WhatsAppOutput(OutputChannel):
@@ -173,19 +204,12 @@ class WhatsAppOutput(OutputChannel):
         return self.last_message_at is not None and time.time() - self.last_message_at < WINDOW
 
     async def _post(self, body: Dict[str, Any]) -> None:
-        headers = {"Authorization": f"Bearer {self.config.access_token}"}
-        session = await self.session()
-        for attempt in range(self.attempts):
-            async with session.post(self.config.messages_url, json=body, headers=headers) as answer:
-                if answer.status < 300:
-                    return
-                if answer.status != 429 and answer.status < 500:
-                    detail = (await answer.text())[:200]
-                    raise RuntimeError(f"WhatsApp refused the message ({answer.status}): {detail}")
-            await asyncio.sleep(0.25 * 2**attempt)
-        raise RuntimeError("WhatsApp did not take the message after retries")
+        await post_message(self.config, await self.session(), body, self.attempts)
 
-    async def _send(self, to: str, text: str, buttons: List[Dict[str, Any]]) -> None:
+    async def _send(
+        self, to: str, text: str, buttons: List[Dict[str, Any]], language: str | None = None
+    ) -> None:
+        language = language if isinstance(language, str) and language else self.language
         if not self.window_open():
             # outside the 24 hours only an approved template may be sent
             await self._post(
@@ -195,20 +219,21 @@ class WhatsAppOutput(OutputChannel):
                     "type": "template",
                     "template": {
                         "name": self.config.template_name,
-                        "language": {"code": self.language},
+                        "language": {"code": language},
                     },
                 }
             )
             return
-        await self._post(reply_body(to, text, buttons))
+        label = catalog().text("channel_list_button", language)
+        await self._post(reply_body(to, text, buttons, list_label=label))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send(recipient_id, text, [])
+        await self._send(recipient_id, text, [], kwargs.get("language"))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        await self._send(recipient_id, text, buttons)
+        await self._send(recipient_id, text, buttons, kwargs.get("language"))
 
 
 class WhatsAppInput(InputChannel):
@@ -226,6 +251,9 @@ class WhatsAppInput(InputChannel):
         self.guard = guard_from_settings(self.settings)
         self._session: aiohttp.ClientSession | None = None
         self.once = OncePerDelivery(self.name(), self.settings.database_url)
+
+    def _windows(self) -> ContactWindows:
+        return ContactWindows(question_log(self.settings.database_url).engine)
 
     async def session(self) -> aiohttp.ClientSession:
         """One session for the process, with timeouts (made on first use, not at start-up)."""
@@ -271,9 +299,11 @@ class WhatsAppInput(InputChannel):
             agent = getattr(request.app.ctx, "agent", None)
             for message in _messages(data):
                 message_id = str(message.get("id") or "")
-                if message_id and await self.once.first(message_id):
-                    self.once.process_later(
-                        message_id, self._handle(message, agent, on_new_message)
+                if message_id:
+                    self.once.accept(
+                        message_id,
+                        str(message.get("from") or ""),
+                        partial(self._handle, message, agent, on_new_message),
                     )
             return response.json({"status": "accepted"})
 
@@ -292,7 +322,10 @@ class WhatsAppInput(InputChannel):
         if agent is not None and agent.tracker_store is not None:
             tracker = await agent.tracker_store.retrieve(sender)
         language = current_language(tracker.get_slot("language") if tracker else None, None)
-        # she has just written: the window is open for the replies to this message
+        # she has just written: the window is open for the replies to this message, and for
+        # notifications to her (a mentor) for 24 hours, whichever replica sends them
+        contact = person_key(self.settings.secret_key, self.name(), sender)
+        await asyncio.to_thread(self._windows().wrote, self.name(), contact)
         output = WhatsAppOutput(self.config, self.session, time.time(), language)
         kind = message.get("type")
         text: str | None = None

@@ -8,6 +8,10 @@ PORT=${IMENTOR_PORT:-5005}
 ACTIONS_PORT=${IMENTOR_ACTIONS_PORT:-5055}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}
 export SANIC_HOST=$HOST
+# Rasa listens with a backlog of 100 connections; messengers open many at once under load
+export SANIC_BACKLOG=${SANIC_BACKLOG:-1024}
+# Sanic builds an access-log record for every request even when nothing is logged
+export SANIC_ACCESS_LOG=${SANIC_ACCESS_LOG:-False}
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 export IMENTOR_TRACKER_DB=${IMENTOR_TRACKER_DB:-var/tracker.db}
 mkdir -p var
@@ -38,6 +42,7 @@ for _ in $(seq 1 120); do
     cat <<MSG
 
   i-Mentor e-guide is running.
+    Widget: http://$HOST:$PORT/widget/demo   (open it in a browser)
     REST:   curl -s http://$HOST:$PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
               -d '{"sender": "me", "message": "Hei! Voitko auttaa?"}'
     Shell:  make shell   (in another terminal; stop this one first, it uses the same port)

@@ -41,4 +41,8 @@ class LocaleNLG(TemplatedNaturalLanguageGenerator):
             return None
         language = current_language(slots.get(LANGUAGE_SLOT), metadata)
         values = {**slots, **kwargs}
-        return localise_response(copy.deepcopy(response), self.catalog, language, values)
+        rendered = localise_response(copy.deepcopy(response), self.catalog, language, values)
+        # the language travels with the message (Rasa passes it to the output channel), so a
+        # channel's own words (WhatsApp's list button) match the text in this very turn
+        rendered.setdefault("language", language)
+        return rendered

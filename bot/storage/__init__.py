@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from bot.storage.schema import kb_questions, people
+from bot.storage.schema import contact_windows, kb_questions, people
 
 ANSWERED = "answered"
 UNANSWERED_OUTCOMES = ("unsure", "declined")
@@ -170,12 +170,14 @@ class QuestionLog:
 def forget_person(engine: Engine, key: str) -> int:
     """Erase everything the assistant's database keeps about one person; the rows removed.
 
-    Her person row (consents, intake answers and feedback go with it, ON DELETE CASCADE) and
-    her rows in the question log. Her conversation is erased by the tracker store."""
+    Her person row (consents, intake answers and feedback go with it, ON DELETE CASCADE), her
+    rows in the question log and when she last wrote on a messenger. Her conversation is
+    erased by the tracker store."""
     with engine.begin() as connection:
         removed = connection.execute(delete(kb_questions).where(kb_questions.c.person == key))
         gone = connection.execute(delete(people).where(people.c.key == key))
-        return int(removed.rowcount or 0) + int(gone.rowcount or 0)
+        window = connection.execute(delete(contact_windows).where(contact_windows.c.contact == key))
+        return int(removed.rowcount or 0) + int(gone.rowcount or 0) + int(window.rowcount or 0)
 
 
 _logs: dict[str, QuestionLog] = {}

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from bot.storage import forget_person
 from bot.storage.deliveries import Deliveries
 from bot.storage.schema import consents, feedback, intake_answers, kb_questions, people
+from bot.storage.windows import ContactWindows
 
 _EVENTS = sa.table(
     "events",
@@ -117,4 +118,5 @@ def purge(database: Engine, tracker: Engine, older_than: dt.timedelta) -> dict[s
         removed["people"] = int(result.rowcount or 0)
     # delivery ids (no content) are only needed while a platform may still redeliver
     removed["deliveries"] = Deliveries(database).forget_old()
+    removed["contact_windows"] = ContactWindows(database).forget_old()
     return removed

@@ -111,3 +111,14 @@ deliveries = Table(
     Column("failure", String(200)),  # the error's kind when processing failed (no content)
     UniqueConstraint("channel", "delivery_id", name="uq_deliveries_channel_delivery"),
 )
+
+# When each contact last wrote on a messenger with a reply window (WhatsApp: 24 hours after
+# her last message anything may be sent; after it only an approved template). The contact is
+# the person key (keyed hash of channel and address), never the number itself.
+contact_windows = Table(
+    "contact_windows",
+    metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("contact", String(64), primary_key=True),
+    Column("last_inbound_at", DateTime(timezone=True), nullable=False, index=True),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -41,3 +42,15 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def database_url(kind: str, tmp_path: Path) -> Iterator[str]:
+    """For a fixture with params=["sqlite", "postgresql"]: an SQLite file, or a fresh
+    PostgreSQL database (dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'imentor.db'}"
+        return
+    databases = postgres_database()
+    name = next(databases)
+    yield f"postgresql://{POSTGRES['username']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
+    databases.close()  # drops the database

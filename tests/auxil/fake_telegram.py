@@ -20,6 +20,7 @@ class FakeTelegram(LocalServer):
     queued: list[dict[str, Any]] = field(default_factory=list)  # what getUpdates hands out
     received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # our webhook's
     too_many: int = 0  # answer this many next sends with 429 "retry after 1", as Telegram does
+    blocked: set[str] = field(default_factory=set)  # chats that blocked the bot (403)
 
     @property
     def base_url(self) -> str:
@@ -64,6 +65,16 @@ class FakeTelegram(LocalServer):
                     "parameters": {"retry_after": 1},
                 },
                 status=429,
+            )
+        if method == "sendMessage" and str(params.get("chat_id")) in self.blocked:
+            self.calls.append(("403", params))
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                },
+                status=403,
             )
         self.calls.append((method, params))
         if method == "sendMessage":

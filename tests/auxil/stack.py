@@ -73,6 +73,8 @@ def start_stack(
         "DATABASE_URL": database_url,
         "IMENTOR_KNOWLEDGE_DIR": str(knowledge_dir),
         "SANIC_HOST": "127.0.0.1",
+        "SANIC_BACKLOG": os.environ.get("SANIC_BACKLOG", "1024"),
+        "SANIC_ACCESS_LOG": "False",  # as scripts/run.sh
         "LOG_LEVEL": "INFO",  # the log canary test checks what INFO and above let through
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

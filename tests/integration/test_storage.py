@@ -13,21 +13,23 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.storage import QuestionLog, alembic_config, make_engine, upgrade
-from bot.storage.schema import consents, deliveries, feedback, intake_answers, metadata, people
-from tests.auxil.databases import POSTGRES, postgres_database
+from bot.storage.schema import (
+    consents,
+    contact_windows,
+    deliveries,
+    feedback,
+    intake_answers,
+    metadata,
+    people,
+)
+from tests.auxil.databases import database_url
 
 NOW = dt.datetime(2026, 11, 27, 12, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'imentor.db'}"
-        return
-    databases = postgres_database()
-    name = next(databases)
-    yield f"postgresql://{POSTGRES['username']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
-    databases.close()  # drops the database
+    yield from database_url(request.param, tmp_path)
 
 
 def test_the_migrations_build_exactly_the_schema_the_code_describes(url: str) -> None:
@@ -221,8 +223,20 @@ def test_purge_removes_only_what_is_older_than_the_retention_period(
                     key=key, channel="rest", created_at=seen, last_seen_at=seen
                 )
             )
+            # when a messenger contact last wrote: kept 30 days (the window is 24 hours)
+            connection.execute(
+                sa.insert(contact_windows).values(
+                    channel="whatsapp", contact=key, last_inbound_at=seen
+                )
+            )
     removed = purge(engine, tracker, dt.timedelta(days=180))
-    assert removed == {"conversation_events": 1, "questions": 1, "people": 1, "deliveries": 1}
+    assert removed == {
+        "conversation_events": 1,
+        "questions": 1,
+        "people": 1,
+        "deliveries": 1,
+        "contact_windows": 1,
+    }
     assert [g["question"] for g in log.gaps()] == ["recent question"]
     with tracker.connect() as connection:
         assert connection.execute(sa.text("SELECT COUNT(*) FROM events")).scalar() == 1

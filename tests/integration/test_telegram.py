@@ -96,6 +96,12 @@ def test_malformed_and_oversized_bodies_get_clear_errors(tg_stack: Stack) -> Non
     assert deliver(tg_stack, huge).status_code == 413
 
 
+def test_a_one_megabyte_message_is_taken_and_answered(tg_stack: Stack, fake: FakeTelegram) -> None:
+    big = tg.message(1302, "How do I find funding? " + "x" * 1_000_000, 7302)
+    assert deliver(tg_stack, big).status_code == 200
+    assert fake.wait_for(7302)  # read up to IMENTOR_MAX_MESSAGE_CHARS, and answered
+
+
 def test_the_same_update_delivered_five_times_at_once_is_answered_once(
     tg_stack: Stack, fake: FakeTelegram, book: Catalog
 ) -> None:

@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from bot.i18n import Catalog
+from channels.common import run_on_plain_loop as run
+from channels.notify import MentorNotifier, Notice
 from channels.whatsapp import reply_body
 from tests.auxil.fake_graph import FakeGraph
 from tests.auxil.stack import Stack, start_stack
@@ -110,6 +112,17 @@ def test_malformed_json_is_400(wa_stack: Stack) -> None:
     assert deliver(wa_stack, None, raw=b"{nope").status_code == 400
 
 
+def test_a_one_megabyte_message_is_answered_and_a_larger_body_refused(
+    wa_stack: Stack, graph: FakeGraph
+) -> None:
+    number = "34600000008"
+    big = wa.text(number, "wamid.big", "How do I find funding? " + "x" * 1_000_000)
+    assert deliver(wa_stack, big).status_code == 200
+    assert graph.wait_for(number)
+    huge = wa.text(number, "wamid.huge", "x" * 1_200_000)
+    assert deliver(wa_stack, huge).status_code == 413
+
+
 def test_the_same_message_five_times_at_once_is_answered_once(
     wa_stack: Stack, graph: FakeGraph
 ) -> None:
@@ -155,3 +168,48 @@ def test_replies_choose_text_buttons_list_or_numbers() -> None:
     assert ten["type"] == "list" and len(ten["action"]["sections"][0]["rows"]) == 10
     many = reply_body("1", "hi", buttons(14))
     assert many["type"] == "text" and "14." in many["text"]["body"]
+
+
+def test_lists_are_opened_with_a_label_in_her_language(
+    wa_stack: Stack, graph: FakeGraph, book: Catalog
+) -> None:
+    number = "34600000006"
+    deliver(wa_stack, wa.text(number, "wamid.es1", "hola"))
+    menu = graph.wait_for(number, count=3)[-1]
+    assert menu["interactive"]["type"] == "list"
+    assert menu["interactive"]["action"]["button"] == book.text("channel_list_button", "es")
+
+
+def test_her_message_opens_the_window_for_notifications_on_any_replica(
+    wa_stack: Stack, graph: FakeGraph
+) -> None:
+    number = "34600000007"
+    notice = Notice("whatsapp", number, "Your mentor is ready.", actions=(("OK", "ok"),), ref="r1")
+    env = {
+        "IMENTOR_SECRET_KEY": wa_stack.secret_key,
+        "DATABASE_URL": wa_stack.database_url,
+        "WHATSAPP_ACCESS_TOKEN": "test-access-token",
+        "WHATSAPP_PHONE_NUMBER_ID": wa.PHONE_ID,
+        "WHATSAPP_APP_SECRET": APP_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY,
+        "WHATSAPP_GRAPH_URL": graph.url,
+    }
+
+    def notify() -> str:
+        notifier = MentorNotifier.from_env(env)  # another process than the one she wrote to
+
+        async def go() -> str:
+            try:
+                return (await notifier.send(notice)).kind
+            finally:
+                await notifier.close()
+
+        return run(go())
+
+    assert notify() == "template"  # she has never written
+    deliver(wa_stack, wa.text(number, "wamid.win1", "hello"))
+    graph.wait_for(number, count=4)  # the template, then greeting, privacy notice, menu
+    assert notify() == "buttons"
+    assert (
+        graph.sent_to(number)[-1]["interactive"]["action"]["buttons"][0]["reply"]["title"] == "OK"
+    )

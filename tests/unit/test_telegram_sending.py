@@ -38,16 +38,19 @@ def test_retry_after_is_waited_out_and_nothing_is_dropped(fake: FakeTelegram) ->
     assert fake.sent(42)[0]["text"] == "hello"
 
 
-def test_one_chat_gets_about_one_message_a_second() -> None:
-    pacer = Pacer(per_chat=0.2, per_second=1000)
+def test_one_chat_gets_about_one_message_a_second_after_a_short_burst() -> None:
+    pacer = Pacer(per_chat=0.2, per_second=1000, burst=3)
 
-    async def three() -> float:
-        started = time.monotonic()
-        for _ in range(3):
+    async def times(count: int) -> list[float]:
+        started, seen = time.monotonic(), []
+        for _ in range(count):
             await pacer.wait("7")
-        return time.monotonic() - started
+            seen.append(time.monotonic() - started)
+        return seen
 
-    assert run(three()) >= 0.4
+    seen = run(times(5))
+    assert seen[2] < 0.05  # a three-message reply goes out at once
+    assert seen[3] >= 0.19 and seen[4] >= 0.39  # then one per interval
 
 
 def test_a_token_without_a_secret_is_refused_at_start() -> None:
