@@ -21,7 +21,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/rasa_ext -typ
 .DEFAULT_GOAL := help
 .PHONY: help install browser run telegram shell train test lint kb-lint check-translations validate \
         test-unit test-server test-conversations bench-nlu bench-latency bench-kb bench-channels \
-        lock clean
+        bench-matching lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ bench-kb: $(MODEL) ## Knowledge base: top-1/top-3, decline rate per language; re
 
 bench-channels: $(MODEL) ## Webhook acknowledgement under 200 deliveries at once; reply latency per channel
 	$(BIN)/python -m bench.bench_channels --out bench/results/channels.json
+
+bench-matching: install ## Matching a mentee among 10,000 mentors (ranking time, directory reload)
+	$(BIN)/python -m bench.bench_matching --out bench/results/matching.json
 
 lock: ## Re-pin constraints.txt from the current .venv
 	@{ echo '# Every package pinned: regenerate with `make lock` after changing requirements.txt.'; \

@@ -29,6 +29,7 @@ from typing import Any, Awaitable, Callable
 
 import aiohttp
 
+from bench.common import percentile, write_result
 from tests.auxil.fake_graph import FakeGraph
 from tests.auxil.fake_telegram import FakeTelegram
 from tests.auxil.stack import start_stack
@@ -44,11 +45,6 @@ QUESTIONS = [
     "What taxes does a small business pay in Finland?",
     "How does mentoring work?",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * (len(ordered) - 1)))))]
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -286,10 +282,7 @@ def main() -> None:
         graph.stop()
     result["target"] = "acknowledgement p99 <= 50 ms with 200 deliveries at once"
     result["met"] = all(result[k]["p99_ms"] <= 50 for k in ("telegram_ack", "whatsapp_ack"))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"written to {out}")
+    write_result(result, args.out)
 
 
 if __name__ == "__main__":

@@ -28,14 +28,9 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.common import percentile
 from bench.data import training
 from tests.auxil.stack import ROOT, VENV_BIN, start_stack
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, int(round(q / 100 * (len(ordered) - 1)))))
-    return ordered[index]
 
 
 def memory_mb(pid: int) -> dict[str, float]:

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from bot import SUPPORTED_LANGUAGES
 from bot.i18n import LOCALES_DIR, Catalog, CatalogError
 from bot.knowledge.articles import COUNTRIES, KNOWLEDGE_DIR
+from bot.mentoring import cli as mentoring_cli
 
 
 def _check_translations(args: argparse.Namespace) -> int:
@@ -160,7 +161,7 @@ def _privacy(args: argparse.Namespace) -> int:
     regular removal of everything older than the retention period (purge)."""
     import json
 
-    from bot.settings import Settings
+    from bot.settings import Settings, explain_missing_key
     from bot.storage import make_engine, person_key
     from bot.storage.requests import export_person, forget, purge, tracker_engine
 
@@ -180,12 +181,7 @@ def _privacy(args: argparse.Namespace) -> int:
     if not (args.channel and args.sender_id):
         print("privacy: export and forget need CHANNEL and SENDER_ID", file=sys.stderr)
         return 2
-    if not os.environ.get("IMENTOR_SECRET_KEY"):
-        print(
-            "privacy: set IMENTOR_SECRET_KEY to the key the assistant runs with: people are "
-            "stored under a keyed hash of channel and sender id",
-            file=sys.stderr,
-        )
+    if explain_missing_key("privacy"):
         return 2
     settings = Settings.from_env()
     key = person_key(settings.secret_key, args.channel, args.sender_id)
@@ -355,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     polling.add_argument("--server", default="http://127.0.0.1:5005", help="the Rasa server")
     polling.add_argument("--rounds", type=int, default=0, help=argparse.SUPPRESS)  # tests
     polling.set_defaults(func=_telegram_poll)
+    mentoring_cli.register(commands)
     db = commands.add_parser("db-upgrade", help="apply the database migrations (DATABASE_URL)")
     db.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
     db.set_defaults(func=_db_upgrade)

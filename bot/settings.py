@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sys
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -49,3 +50,16 @@ class Settings:
             database_url=env.get("DATABASE_URL") or "sqlite:///var/imentor.db",
             retention_days=int(env.get("IMENTOR_RETENTION_DAYS") or "180"),
         )
+
+
+def explain_missing_key(command: str) -> bool:
+    """For commands that find people by their keyed hash: True (after saying why on stderr)
+    when IMENTOR_SECRET_KEY is not set, so the command can stop."""
+    if os.environ.get("IMENTOR_SECRET_KEY"):
+        return False
+    print(
+        f"{command}: set IMENTOR_SECRET_KEY to the key the assistant runs with: people are "
+        "stored under a keyed hash of channel and sender id",
+        file=sys.stderr,
+    )
+    return True

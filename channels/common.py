@@ -104,7 +104,7 @@ def payload_of_token(events: Iterable[Any], token: str) -> str | None:
 
 
 QUIET = 0.005  # seconds without a new delivery before a turn starts
-MAX_QUIET_WAIT = 0.05
+MAX_QUIET_WAIT = 0.1
 
 
 class OncePerDelivery:
@@ -147,7 +147,7 @@ class OncePerDelivery:
 
     async def _quiet(self) -> None:
         """Acknowledgements first: a turn holds the event loop for milliseconds, so while a
-        burst of deliveries is arriving (one in the last 5 ms) processing waits, up to 50 ms."""
+        burst of deliveries is arriving (one in the last 5 ms) processing waits, up to 100 ms."""
         waited = 0.0
         while time.monotonic() - self._last_accept < QUIET and waited < MAX_QUIET_WAIT:
             await asyncio.sleep(QUIET)

@@ -235,7 +235,9 @@ class WidgetInput(InputChannel):
             if problem is not None:
                 return _error(*problem, headers=headers)
             after = _after(body)
-            if not await self.once.first(f"{sender}:{client_id}"):
+            # the id kept is a digest: the delivery table does not link her conversation
+            delivery = hashlib.sha256(f"{sender}:{client_id}".encode()).hexdigest()[:40]
+            if not await self.once.first(delivery):
                 # sent again after a lost response: show what the first delivery produced
                 shown = await self._history(agent, sender, after)
                 return response.json({**shown, "duplicate": True}, headers=headers)

@@ -122,3 +122,29 @@ contact_windows = Table(
     Column("contact", String(64), primary_key=True),
     Column("last_inbound_at", DateTime(timezone=True), nullable=False, index=True),
 )
+
+# Mentors (volunteers and business angels), and the programme's coordinators. Lists are JSON
+# arrays of the needs survey's ids. Name and address are kept to reach them (their consent is
+# asked at onboarding); `imentor mentors remove` erases the row.
+mentors = Table(
+    "mentors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(16), nullable=False, unique=True),  # what coordinators see, m-xxxxxxxx
+    Column("first_name", String(60), nullable=False),
+    Column("languages", Text, nullable=False),
+    Column("countries", Text, nullable=False),
+    Column("topics", Text, nullable=False),
+    Column("sectors", Text, nullable=False),
+    Column("mentor_type", String(16), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("availability", Text, nullable=False),  # "mon-fri 09:00-17:00; sat 10:00-12:00"
+    Column("timezone", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("coordinator", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # any change moves it: a match checks count and latest change (an index read) first
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)

@@ -1,0 +1,1 @@
+"""The mentoring side: mentors, matching them to a mentee (framework-free)."""
