@@ -41,6 +41,7 @@ from channels.common import (
     guard_from_settings,
     payload_of_token,
     resolve_text,
+    skip_cors,
 )
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ class TelegramInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if not self.config.enabled:
                 return response.json({"error": "Telegram is not configured here."}, status=404)
+            skip_cors(request)
             given = request.headers.get(SECRET_HEADER, "")
             if not hmac.compare_digest(given.encode(), self.config.secret.encode()):
                 return response.json({"error": "Wrong or missing secret token."}, status=403)

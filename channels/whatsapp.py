@@ -46,6 +46,7 @@ from channels.common import (
     guard_from_settings,
     payload_of_token,
     resolve_text,
+    skip_cors,
 )
 
 logger = logging.getLogger(__name__)
@@ -282,6 +283,7 @@ class WhatsAppInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if not self.config.enabled:
                 return response.json({"error": "WhatsApp is not configured here."}, status=404)
+            skip_cors(request)
             body = request.body or b""
             if len(body) > MAX_BODY:
                 return response.json({"error": "The delivery is too large."}, status=413)
