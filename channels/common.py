@@ -136,6 +136,16 @@ class OncePerDelivery:
     def _store(self) -> Deliveries:
         return Deliveries(question_log(self.database_url).engine)
 
+    async def warm_up(self, app: Any, loop: Any) -> None:
+        """Before the server listens: connect to the database (and check its migrations), so
+        the first burst of deliveries does not wait while that holds the interpreter lock."""
+        try:
+            await asyncio.to_thread(self._store)
+        except Exception as exc:  # it will be tried again at the first delivery
+            logger.warning(
+                "%s: the database is not reachable yet (%s)", self.channel, type(exc).__name__
+            )
+
     async def first(self, delivery_id: str) -> bool:
         return await asyncio.to_thread(self._store().take, self.channel, delivery_id)
 

@@ -225,6 +225,8 @@ class TelegramInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
+        if self.config.enabled:
+            hook.listener("before_server_start")(self.once.warm_up)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -191,6 +191,7 @@ class WidgetInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
+        hook.listener("before_server_start")(self.once.warm_up)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
