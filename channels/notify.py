@@ -31,12 +31,12 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 import aiohttp
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.settings import Settings
 from bot.storage import person_key, question_log
 from bot.storage.windows import ContactWindows
-from channels.telegram import Pacer, TelegramConfig, split_text
+from channels.telegram import Pacer, TelegramConfig, TelegramOutput
 from channels.whatsapp import WhatsAppConfig, post_message, reply_body
 
 logger = logging.getLogger(__name__)
@@ -177,32 +177,16 @@ class MentorNotifier:
                 [InlineKeyboardButton(b["title"][:64], callback_data=b["payload"])] for b in buttons
             ]
             markup = InlineKeyboardMarkup(rows)
-        pieces = split_text(notice.text or "…")
-        for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            await self._telegram_one(notice.address, piece, markup if last else None)
+        output = TelegramOutput(self._bot, self._pacer, give_up=(Forbidden, BadRequest))
+        try:
+            await output.send(notice.address, notice.text or "…", markup)
+        except Forbidden as exc:
+            raise NotificationFailed("telegram", "the mentor blocked the bot") from exc
+        except BadRequest as exc:
+            raise NotificationFailed("telegram", "Telegram refused the message") from exc
+        except TelegramError as exc:
+            raise NotificationFailed("telegram", "Telegram could not be reached") from exc
         return Sent("telegram", "buttons" if buttons else "text")
-
-    async def _telegram_one(self, chat_id: str, text: str, markup: Any, attempts: int = 5) -> None:
-        assert self._bot is not None
-        for attempt in range(attempts):
-            await self._pacer.wait(chat_id)
-            try:
-                await self._bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
-                return
-            except RetryAfter as exc:
-                delay = exc.retry_after
-                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
-                await asyncio.sleep(float(seconds))
-            except Forbidden as exc:
-                raise NotificationFailed("telegram", "the mentor blocked the bot") from exc
-            except BadRequest as exc:
-                raise NotificationFailed("telegram", "Telegram refused the message") from exc
-            except TelegramError as exc:
-                if attempt == attempts - 1:
-                    raise NotificationFailed("telegram", "Telegram could not be reached") from exc
-                await asyncio.sleep(0.5 * 2**attempt)
-        raise NotificationFailed("telegram", "Telegram kept asking to wait")
 
     # -- WhatsApp -----------------------------------------------------------------------------
     async def _whatsapp(self, notice: Notice) -> Sent:

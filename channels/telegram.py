@@ -22,7 +22,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Type
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -141,10 +141,17 @@ class TelegramOutput(OutputChannel):
     def name(cls) -> str:
         return "telegram"
 
-    def __init__(self, bot: Bot, pacer: Pacer, attempts: int = 5) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        pacer: Pacer,
+        attempts: int = 5,
+        give_up: Tuple[Type[TelegramError], ...] = (),
+    ) -> None:
         self.bot = bot
         self.pacer = pacer
         self.attempts = attempts
+        self.give_up = give_up  # errors raised at once instead of retried
 
     async def _send(self, chat_id: str, text: str, markup: Any = None) -> None:
         for attempt in range(self.attempts):
@@ -156,14 +163,23 @@ class TelegramOutput(OutputChannel):
                 delay = exc.retry_after
                 seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
                 await asyncio.sleep(float(seconds))
+            except self.give_up:
+                raise
             except TelegramError:
                 if attempt == self.attempts - 1:
                     raise
                 await asyncio.sleep(0.5 * 2**attempt)
+        raise TelegramError(f"Telegram asked to wait {self.attempts} times in a row")
+
+    async def send(self, chat_id: str, text: str, markup: Any = None) -> None:
+        """Text in pieces of Telegram's size, the keyboard (if any) on the last piece."""
+        pieces = split_text(text)
+        for piece in pieces[:-1]:
+            await self._send(chat_id, piece)
+        await self._send(chat_id, pieces[-1], markup)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for piece in split_text(text):
-            await self._send(recipient_id, piece)
+        await self.send(recipient_id, text)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
@@ -177,10 +193,7 @@ class TelegramOutput(OutputChannel):
             for b in buttons
             if b.get("payload")
         ]
-        pieces = split_text(text or "…")
-        for piece in pieces[:-1]:
-            await self._send(recipient_id, piece)
-        await self._send(recipient_id, pieces[-1], InlineKeyboardMarkup(rows) if rows else None)
+        await self.send(recipient_id, text or "…", InlineKeyboardMarkup(rows) if rows else None)
 
 
 def _chat_of(update: Dict[str, Any]) -> str:

@@ -38,7 +38,7 @@ from bot.language import current_language
 from bot.settings import Settings
 from bot.shortcuts import numbered_options
 from bot.storage import person_key, question_log
-from bot.storage.windows import ContactWindows
+from bot.storage.windows import WHATSAPP_WINDOW, ContactWindows
 from channels.common import (
     OncePerDelivery,
     button_token,
@@ -58,7 +58,6 @@ MAX_LIST_ROWS = 10
 BUTTON_TITLE = 20  # characters, Cloud API limit
 ROW_TITLE = 24
 MAX_TEXT = 4096
-WINDOW = 24 * 3600  # the customer-service window, seconds after her last message
 MEDIA = ("image", "audio", "video", "document", "sticker", "location", "contacts", "reaction")
 
 
@@ -202,7 +201,10 @@ class WhatsAppOutput(OutputChannel):
         self.attempts = attempts
 
     def window_open(self) -> bool:
-        return self.last_message_at is not None and time.time() - self.last_message_at < WINDOW
+        return (
+            self.last_message_at is not None
+            and time.time() - self.last_message_at < WHATSAPP_WINDOW.total_seconds()
+        )
 
     async def _post(self, body: Dict[str, Any]) -> None:
         await post_message(self.config, await self.session(), body, self.attempts)

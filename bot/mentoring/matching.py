@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -182,14 +182,7 @@ def prepare(mentors: Iterable[Mentor]) -> Prepared:
     return Prepared(mentors)
 
 
-def _local_times(prepared: Sequence[_Prepared], now: dt.datetime) -> dict[str, tuple]:
-    """(weekday, time of day) in each mentor time zone, worked out once per match."""
-    zones = {item.mentor.timezone for item in prepared if item.mentor.availability}
-    local = {zone: now.astimezone(ZoneInfo(zone)) for zone in zones}
-    return {zone: (moment.weekday(), moment.time()) for zone, moment in local.items()}
-
-
-def _reasons(item: _Prepared, need: Need, current: int, local: dict[str, tuple]) -> list[tuple]:
+def _reasons(item: _Prepared, need: Need, current: int, now: dt.datetime) -> list[tuple]:
     """(code, value, points) for one mentor who passed the hard constraints."""
     mentor = item.mentor
     reasons: list[tuple] = []
@@ -206,12 +199,8 @@ def _reasons(item: _Prepared, need: Need, current: int, local: dict[str, tuple])
         reasons.append(("sector", need.sector, WEIGHTS["sector"]))
     if need.mentor_type and need.mentor_type == mentor.mentor_type:
         reasons.append(("mentor_type", mentor.mentor_type, WEIGHTS["mentor_type"]))
-    if not mentor.availability:
+    if mentor.available_at(now):
         reasons.append(("available_now", "", WEIGHTS["available_now"]))
-    else:
-        day, time_of_day = local[mentor.timezone]
-        if any(s.day == day and s.start <= time_of_day < s.end for s in mentor.availability):
-            reasons.append(("available_now", "", WEIGHTS["available_now"]))
     if current:
         share = current / mentor.capacity
         reasons.append(("load", f"{current}/{mentor.capacity}", WEIGHTS["load"] * share))
@@ -285,11 +274,10 @@ def rank(
     # best score first; equal scores: offered a mentee least recently, then the oldest reference
     ordered = candidates[np.lexsort((directory.order[candidates], offered, -score))]
     chosen = ordered[:limit] if limit else ordered
-    local = _local_times([directory.items[n] for n in chosen], now)
     matches = []
     for n in chosen:
         item = directory.items[int(n)]
-        reasons = _reasons(item, need, int(current[n]), local)
+        reasons = _reasons(item, need, int(current[n]), now)
         matches.append(
             Match(item.mentor, round(float(points[n]), 3), tuple(Reason(*r) for r in reasons))
         )
