@@ -43,7 +43,6 @@ _RESPONSES: Dict[str, List[str]] = {
     "goodbye": ["utter_goodbye"],
     "thank": ["utter_welcome"],
     "bot_challenge": ["utter_iamabot"],
-    "request_mentor": ["utter_mentor_not_yet"],
     "become_mentor": ["utter_become_mentor_not_yet"],
     "affirm": ["utter_ok"],
     "deny": ["utter_ok"],
@@ -82,6 +81,7 @@ async def carry_on(
     The other actions run here, in this action, rather than as a follow-up action: the rules
     then see one closing action, as they were trained to."""
     from actions.feedback import ActionFeedbackStart
+    from actions.handoff import ActionRequestMentor
     from actions.intake import ActionIntakeStart
     from actions.knowledge import ActionAnswerQuestion
     from actions.privacy import ActionForgetMe, ActionMyData
@@ -93,6 +93,7 @@ async def carry_on(
         "forget_me": ActionForgetMe,
         "start_intake": ActionIntakeStart,
         "give_feedback": ActionFeedbackStart,
+        "request_mentor": ActionRequestMentor,
     }
     forms = {"start_intake": "intake_form", "give_feedback": "feedback_form"}
     if intent in actions:

@@ -219,6 +219,8 @@ class ActionFeedbackSubmit(Action):
         comment = tracker.get_slot(COMMENT_SLOT)
         comment = None if comment in (None, SKIPPED) else str(comment)
         kept = rating is not None or comment is not None
+        if kept and kind == "session" and rating is not None and subject:
+            await asyncio.to_thread(rate_session, tracker, str(subject), rating)
         if kept:
             key, channel, records = her_person(tracker)
             await asyncio.to_thread(
@@ -249,6 +251,24 @@ class ActionFeedbackSubmit(Action):
         elif kind != "answer" and not kept:
             dispatcher.utter_message(response="utter_ok")  # "not now": never a silent turn
         return events
+
+
+def rate_session(tracker: Tracker, ref: str, rating: int) -> None:
+    """A post-session rating, on the handoff it is about: from the mentee or from its mentor
+    (for `imentor report mentoring`)."""
+    from bot.mentoring.handoffs import HandoffStore
+
+    key, channel, records = her_person(tracker)
+    store = HandoffStore(records.engine)
+    handoff = store.get(ref)
+    if handoff is None:
+        return
+    if handoff.mentee_key == key:
+        store.rate(ref, "mentee", rating)
+        return
+    mentor = store.mentor_at(channel, tracker.sender_id)
+    if mentor is not None and mentor.ref == handoff.mentor_ref:
+        store.rate(ref, "mentor", rating)
 
 
 def _int(value: Any) -> int | None:

@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import her_language, her_records
 from actions.fallback import FALLBACK_INTENT, affirmation
 from actions.feedback import answer_feedback_events
+from actions.handoff import offer_mentor
 from bot.i18n import catalog
 from bot.knowledge.replies import unsure_messages
 from bot.knowledge.service import knowledge
-from bot.knowledge.turn import Turn, respond
+from bot.knowledge.turn import FAILURES_SLOT, Turn, respond
 from bot.language import DETECTION_KEY, Detection
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,12 @@ class ActionAnswerQuestion(Action):
         if turn.intent == FALLBACK_INTENT and outcome.outcome == "declined":
             # not understood at all: no reason to think it is off-topic, so ask to rephrase
             messages = unsure_messages(catalog(), language)
+        failures = outcome.slots.get(FAILURES_SLOT)
+        if not suggestion and outcome.outcome == "unsure" and (failures or 0) >= 2:
+            # the second question in a row it could not answer: offer a person instead
+            offered = await offer_mentor(dispatcher, tracker, "handoff_after_failures")
+            if offered is not None:
+                return [*events, *offered]
         for reply in [] if suggestion else messages:
             if "response" in reply:
                 dispatcher.utter_message(response=reply["response"])

@@ -24,6 +24,7 @@ COMMANDS: Mapping[str, str] = {
     "privacy": "/privacy_question",
     "forget": "/forget_me",
     "mentor": "/request_mentor",
+    "end": "/end_relay",  # ends a conversation with a mentor (channels/handoff.py)
 }
 _COMMAND = re.compile(r"/([a-z_]+)(?:@[A-Za-z0-9_]+)?")
 _SEPARATOR = "~"

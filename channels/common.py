@@ -203,3 +203,21 @@ def run_on_plain_loop(work: Awaitable[T]) -> T:
         return loop.run_until_complete(work)
     finally:
         loop.close()
+
+
+def handoff_service() -> Any:
+    """The process's handoff service (imported on use: it imports the channels itself)."""
+    from channels import handoff
+
+    return handoff.service()
+
+
+def attach_to_handoff(
+    channel: str,
+    on_new_message: Callable[[Any], Awaitable[Any]],
+    output_for: Callable[[str, str], Awaitable[Any]],
+) -> None:
+    """Let the handoff relay write to this channel's people and start their ratings."""
+    from channels import handoff
+
+    handoff.service().attach(channel, handoff.Hooks(on_new_message, output_for))

@@ -14,8 +14,10 @@ from sanic.response import HTTPResponse
 from bot.settings import Settings
 from channels.common import (
     GuardedCollectingOutputChannel,
+    attach_to_handoff,
     freeze_startup_objects,
     guard_from_settings,
+    handoff_service,
     resolve_text,
 )
 
@@ -51,6 +53,7 @@ class RestInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
+        attach_to_handoff(self.name(), on_new_message, _kept_in_conversation)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -85,6 +88,9 @@ class RestInput(InputChannel):
 
             agent = getattr(request.app.ctx, "agent", None)
             text = await resolve_text(self.guard, agent, sender, text)
+            if await handoff_service().route(self.name(), sender, text, agent, metadata or None):
+                # a conversation with a mentor: what she is sent is kept in the conversation
+                return response.json([])
             collector = GuardedCollectingOutputChannel(self.guard, sender, text_only=text_only)
             await on_new_message(
                 UserMessage(
@@ -94,3 +100,9 @@ class RestInput(InputChannel):
             return response.json(collector.messages)
 
         return hook
+
+
+async def _kept_in_conversation(sender: str, language: str) -> None:
+    """REST answers only the request it is given: what the handoff says to her later is kept
+    in her conversation (Rasa's tracker)."""
+    return None

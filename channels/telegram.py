@@ -36,9 +36,11 @@ from bot.language import current_language
 from bot.settings import Settings
 from channels.common import (
     OncePerDelivery,
+    attach_to_handoff,
     button_token,
     freeze_startup_objects,
     guard_from_settings,
+    handoff_service,
     payload_of_token,
     resolve_text,
     skip_cors,
@@ -235,11 +237,15 @@ class TelegramInput(InputChannel):
             self._pacer = Pacer()
         return TelegramOutput(self.bot(), self._pacer)
 
+    async def _output_for(self, chat_id: str, language: str) -> OutputChannel:
+        return self.output()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
         if self.config.enabled:
             hook.listener("before_server_start")(self.once.warm_up)
+            attach_to_handoff(self.name(), on_new_message, self._output_for)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -285,8 +291,14 @@ class TelegramInput(InputChannel):
         if query is not None and query.message is not None:
             chat_id = str(query.message.chat.id)
             await self._answer_callback(query)
-            payload = await self._payload_for(agent, chat_id, query.data or "")
+            data = query.data or ""
+            if data.startswith("a:"):  # a mentor's Accept, Decline, Answer or End
+                await handoff_service().route(self.name(), chat_id, data, agent)
+                return
+            payload = await self._payload_for(agent, chat_id, data)
             if payload is None:  # an old or forged button: nothing to do
+                return
+            if await handoff_service().route(self.name(), chat_id, payload, agent):
                 return
             metadata = self._metadata(query.from_user)
             await on_new_message(
@@ -301,6 +313,8 @@ class TelegramInput(InputChannel):
         if message.text:
             text = message.text[: self.settings.max_message_chars]
             text = await resolve_text(self.guard, agent, chat_id, text)
+            if await handoff_service().route(self.name(), chat_id, text, agent):
+                return  # a conversation with a mentor, or a mentor's message
             await on_new_message(
                 UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata)
             )

@@ -41,9 +41,11 @@ from bot.storage import person_key, question_log
 from bot.storage.windows import WHATSAPP_WINDOW, ContactWindows
 from channels.common import (
     OncePerDelivery,
+    attach_to_handoff,
     button_token,
     freeze_startup_objects,
     guard_from_settings,
+    handoff_service,
     payload_of_token,
     resolve_text,
     skip_cors,
@@ -265,11 +267,18 @@ class WhatsAppInput(InputChannel):
             self._session = aiohttp.ClientSession(timeout=timeout)
         return self._session
 
+    async def _output_for(self, number: str, language: str) -> OutputChannel:
+        """For the handoff: to her (or a mentor), inside the 24-hour window when it is open."""
+        contact = person_key(self.settings.secret_key, self.name(), number)
+        window = await asyncio.to_thread(self._windows().is_open, self.name(), contact)
+        return WhatsAppOutput(self.config, self.session, time.time() if window else None, language)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
         if self.config.enabled:
             hook.listener("before_server_start")(self.once.warm_up)
+            attach_to_handoff(self.name(), on_new_message, self._output_for)
 
         @hook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -344,17 +353,27 @@ class WhatsAppInput(InputChannel):
             interactive = message.get("interactive") or {}
             reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
             token = str(reply.get("id") or "")
+            if token.startswith("a:"):  # a mentor's Accept, Decline, Answer or End
+                await handoff_service().route(self.name(), sender, token, agent)
+                return
             text = payload_of_token(tracker.events, token) if tracker is not None else None
             if text is None:
                 return
-        elif kind == "button":  # a quick reply on a template
-            text = str((message.get("button") or {}).get("text") or "")
+        elif kind == "button":  # a quick reply on a template (a mentor's Accept or Decline)
+            button = message.get("button") or {}
+            token = str(button.get("payload") or "")
+            if token.startswith("a:"):
+                await handoff_service().route(self.name(), sender, token, agent)
+                return
+            text = str(button.get("text") or "")
         elif kind in MEDIA or kind == "unsupported":
             await output.send_text_message(
                 sender, catalog().text("channel_media_unsupported", language)
             )
             return
         if text:
+            if await handoff_service().route(self.name(), sender, text, agent):
+                return  # a conversation with a mentor, or a mentor's message
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
 
     def get_output_channel(self) -> Optional[OutputChannel]:

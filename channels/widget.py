@@ -34,8 +34,10 @@ from bot.i18n import catalog
 from bot.settings import Settings
 from channels.common import (
     OncePerDelivery,
+    attach_to_handoff,
     freeze_startup_objects,
     guard_from_settings,
+    handoff_service,
     resolve_text,
 )
 
@@ -192,6 +194,7 @@ class WidgetInput(InputChannel):
         hook = Blueprint(f"imentor_{self.name()}", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
         hook.listener("before_server_start")(self.once.warm_up)
+        attach_to_handoff(self.name(), on_new_message, _kept_in_conversation)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -246,6 +249,10 @@ class WidgetInput(InputChannel):
             language = body.get("language_hint")
             if isinstance(language, str) and language in self._languages:
                 metadata["language_hint"] = language
+            routed = handoff_service().route(self.name(), sender, text, agent, metadata)
+            if await asyncio.shield(asyncio.ensure_future(routed)):
+                # a conversation with a mentor: her message is in the conversation now
+                return response.json(await self._history(agent, sender, after), headers=headers)
             user_message = UserMessage(
                 text,
                 CollectingOutputChannel(),
@@ -312,10 +319,19 @@ class WidgetInput(InputChannel):
         for shown in messages:
             if "buttons" in shown:
                 shown["buttons"] = self.guard.sign_buttons(sender, shown["buttons"])
+        found: Dict[str, Any] = {"messages": messages}
         language = tracker.get_slot("language")
         if language in self._languages:
-            return {"messages": messages, "language": language}
-        return {"messages": messages}
+            found["language"] = language
+        if await handoff_service().relaying(self.name(), sender):
+            found["relay"] = True  # a mentor may write any moment: the widget asks more often
+        return found
+
+
+async def _kept_in_conversation(sender: str, language: str) -> None:
+    """The widget has nothing to send to: what the handoff says to her is read back from her
+    conversation by /widget/history."""
+    return None
 
 
 def _after(body: Dict[str, Any]) -> float:

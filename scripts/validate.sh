@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false
-allowed='utter_goodbye|utter_mentor_not_yet|utter_ask_rephrase|utter_default|utter_restart|utter_ask_affirmation|utter_ask_question_prompt|utter_privacy_info'
+allowed='utter_goodbye|utter_ask_rephrase|utter_default|utter_restart|utter_ask_affirmation|utter_ask_question_prompt|utter_privacy_info'
 out=$(.venv/bin/rasa data validate --data nlu_data --domain domain.yml --config config.yml 2>&1)
 status=$?
 warnings=$(printf '%s\n' "$out" | grep -E 'UserWarning|WARNING|ERROR' \

@@ -317,11 +317,11 @@ def describe(step: str, value: Any, language: str, book: Catalog) -> str:
     shown = []
     for item in values:
         text = label(book, step, str(item), language) if step != "languages" else None
-        shown.append(text or _language_name(book, str(item), language))
+        shown.append(text or language_name(book, str(item), language))
     return ", ".join(shown)
 
 
-def _language_name(book: Catalog, code: str, language: str) -> str:
+def language_name(book: Catalog, code: str, language: str) -> str:
     """A language's name in her language: from her word list, else its own name."""
     if code == "other":
         return book.text("intake_language_other", language)

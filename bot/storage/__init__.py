@@ -171,13 +171,22 @@ def forget_person(engine: Engine, key: str) -> int:
     """Erase everything the assistant's database keeps about one person; the rows removed.
 
     Her person row (consents, intake answers and feedback go with it, ON DELETE CASCADE), her
-    rows in the question log and when she last wrote on a messenger. Her conversation is
-    erased by the tracker store."""
+    rows in the question log, when she last wrote on a messenger, and her handoffs and
+    mentoring relationships (a relay still open ends, and its mentor is told). Her
+    conversation is erased by the tracker store."""
+    from bot.mentoring.handoffs import forget_handoffs
+
     with engine.begin() as connection:
+        handed = forget_handoffs(connection, key, dt.datetime.now(dt.timezone.utc))
         removed = connection.execute(delete(kb_questions).where(kb_questions.c.person == key))
         gone = connection.execute(delete(people).where(people.c.key == key))
         window = connection.execute(delete(contact_windows).where(contact_windows.c.contact == key))
-        return int(removed.rowcount or 0) + int(gone.rowcount or 0) + int(window.rowcount or 0)
+        return (
+            handed
+            + int(removed.rowcount or 0)
+            + int(gone.rowcount or 0)
+            + int(window.rowcount or 0)
+        )
 
 
 _logs: dict[str, QuestionLog] = {}

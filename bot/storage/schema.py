@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -147,4 +148,70 @@ mentors = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # any change moves it: a match checks count and latest change (an index read) first
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)
+# is the sender of a message a mentor? (looked up for messages on the mentors' messengers)
+Index("ix_mentors_channel_address", mentors.c.channel, mentors.c.address)
+
+# Handoffs to mentors (issue 6). Her side is known by her person key; her channel and address
+# are kept only while the assistant may need to write to her (the relay, a check-in) and are
+# erased when she is forgotten. Nothing of hers is kept once she asks to be forgotten: her
+# handoffs are deleted, and an active one becomes a stub that only tells the mentor it ended.
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(16), nullable=False, unique=True),  # h-xxxxxxxxxx, in button tokens
+    Column("pseudonym", String(8), nullable=False),  # what the mentor sees: "#K7P2"
+    Column("mentee_key", String(64), index=True),  # people.key; NULL once forgotten
+    Column("mentee_channel", String(32)),
+    Column("mentee_address", Text),  # chat id, phone number or conversation id
+    Column("language", String(8), nullable=False),
+    Column("country", String(2)),
+    Column("mentor_type", String(16)),  # what she asked for, if anything
+    Column("need", Text),  # JSON (bot.mentoring.matching.Need)
+    Column("summary", Text),  # JSON she agreed to share (masked unless she said otherwise)
+    Column("state", String(16), nullable=False, index=True),  # offering accepted waiting ended
+    Column("preferred_mentor", String(16)),  # "my mentor": offered to her mentor first
+    Column("mentor_ref", String(16), index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("ended_by", String(16)),  # mentee, mentor, forgotten, cancelled
+    Column("focused_at", DateTime(timezone=True)),  # the mentor's latest choice to answer her
+    Column("due_at", DateTime(timezone=True), index=True),  # when the sweeper looks next
+    Column("mentor_notice", String(32)),  # something still to tell the mentor (e.g. forgotten)
+    Column("mentee_rating", Integer),
+    Column("mentor_rating", Integer),
+)
+
+handoff_offers = Table(
+    "handoff_offers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("mentor_ref", String(16), nullable=False, index=True),
+    Column("offered_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True)),
+    # NULL while open; accepted, declined, expired, unreachable, withdrawn
+    Column("answer", String(16)),
+    UniqueConstraint("handoff_id", "mentor_ref", name="uq_handoff_offers_handoff_mentor"),
+)
+
+# The mentoring relationship: made when a mentor accepts her, open until either side closes
+# it. Its open rows are a mentor's load, counted against her capacity.
+mentorships = Table(
+    "mentorships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mentee_key", String(64), index=True),
+    Column("mentee_channel", String(32)),
+    Column("mentee_address", Text),
+    Column("language", String(8), nullable=False),
+    Column("country", String(2)),
+    Column("mentor_ref", String(16), nullable=False, index=True),
+    Column("mentor_type", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), index=True),
+    Column("closed_by", String(16)),
+    Column("checkin_due_at", DateTime(timezone=True), index=True),
 )

@@ -66,6 +66,11 @@ def list_reply(number: str, message_id: str, reply_id: str, title: str) -> dict:
     return _message(number, message_id, "interactive", content)
 
 
+def quick_reply(number: str, message_id: str, payload: str, text: str) -> dict:
+    """A tap on a template's quick-reply button (type "button")."""
+    return _message(number, message_id, "button", {"button": {"payload": payload, "text": text}})
+
+
 def image(number: str, message_id: str) -> dict:
     content = {"image": {"mime_type": "image/jpeg", "sha256": "abc", "id": "1479537139650973"}}
     return _message(number, message_id, "image", content)

@@ -1,0 +1,175 @@
+""" "Talk to a mentor": her consent to share a summary, then her request for the sweeper.
+
+The Rasa server's handoff service (channels/handoff.py) does the rest: offers, the relay and
+the end. This action only asks and records: what she agreed to share, and her request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import entity, her_language, her_person
+from bot.i18n import Catalog, catalog
+from bot.knowledge.service import knowledge
+from bot.mentoring.handoffs import HandoffStore
+from bot.mentoring.matching import Need
+from bot.mentoring.messages import minutes, render_summary
+from bot.privacy import scrub
+
+# Channels a mentor's replies can reach her on (the widget and REST show them in the
+# conversation; Telegram and WhatsApp send them).
+RELAY_CHANNELS = ("telegram", "whatsapp", "widget", "rest")
+NOTICE_VERSION = "handoff-2026-11"
+CONSENT_PURPOSE = "mentor_summary"
+SHARE = ("masked", "full", "none", "cancel")
+TURNS = 3
+TURN_CHARS = 300
+ASKING_INTENTS = ("ask_question", "nlu_fallback", "out_of_scope")
+
+
+def _payload(share: str) -> str:
+    return f'/request_mentor{{"share":"{share}"}}'
+
+
+def summary_of(tracker: Tracker, answers: Dict[str, Any], unmasked: bool) -> Dict[str, Any]:
+    """Her survey answers, her latest question and her last typed messages (masked unless
+    she said her contact details may be shown)."""
+    clean = (lambda text: text) if unmasked else scrub
+    typed: List[tuple[str, str | None]] = []
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        text = str(event.get("text") or "").strip()
+        if text and not text.startswith("/"):
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            typed.append((clean(" ".join(text.split()))[:TURN_CHARS], intent))
+    question = next((text for text, intent in reversed(typed) if intent in ASKING_INTENTS), None)
+    turns = [text for text, _ in typed[-TURNS:] if text != question]
+    summary: Dict[str, Any] = {}
+    if answers:
+        summary["answers"] = answers
+    if question:
+        summary["question"] = question
+    if turns:
+        summary["turns"] = turns
+    return summary
+
+
+def consent_messages(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    book: Catalog,
+    language: str,
+    answers: Dict[str, Any],
+    intro: str | None = None,
+) -> None:
+    """What a mentor would see, and her choice: share it, share it unmasked, or not."""
+    preview = render_summary(book, summary_of(tracker, answers, unmasked=False), language)
+    lines = [book.text(intro, language)] if intro else []
+    lines += [book.text("handoff_consent", language), book.text("handoff_preview", language)]
+    dispatcher.utter_message(text="\n".join(lines) + "\n" + preview)
+    dispatcher.utter_message(
+        text=book.text("handoff_consent_question", language),
+        buttons=[
+            {"title": book.text("button_handoff_share", language), "payload": _payload("masked")},
+            {"title": book.text("button_handoff_share_all", language), "payload": _payload("full")},
+            {
+                "title": book.text("button_handoff_no_summary", language),
+                "payload": _payload("none"),
+            },
+            {"title": book.text("button_handoff_cancel", language), "payload": _payload("cancel")},
+        ],
+    )
+
+
+def _question_topic(tracker: Tracker) -> str | None:
+    article = knowledge().index().by_id.get(str(tracker.get_slot("kb_article") or ""))
+    return article.topic if article is not None else None
+
+
+class ActionRequestMentor(Action):
+    def name(self) -> Text:
+        return "action_request_mentor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        return await request_mentor(dispatcher, tracker)
+
+
+async def offer_mentor(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intro: str
+) -> List[EventType] | None:
+    """After questions it could not answer: the consent question for a mentor, when she can
+    have one here and is not waiting for one already (else None: nothing was said)."""
+    key, channel, people = her_person(tracker)
+    if channel not in RELAY_CHANNELS:
+        return None
+    if await asyncio.to_thread(HandoffStore(people.engine).open_for_mentee, key) is not None:
+        return None
+    intake = await asyncio.to_thread(people.latest_intake, key)
+    answers = dict(intake.answers) if intake is not None else {}
+    consent_messages(dispatcher, tracker, catalog(), her_language(tracker), answers, intro)
+    return [SlotSet("kb_failures", 0)]
+
+
+async def request_mentor(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intro: str | None = None
+) -> List[EventType]:
+    language = her_language(tracker)
+    book = catalog()
+    key, channel, people = her_person(tracker)
+    if channel not in RELAY_CHANNELS:
+        dispatcher.utter_message(text=book.text("handoff_unreachable_channel", language))
+        return []
+    store = HandoffStore(people.engine)
+    waiting = await asyncio.to_thread(store.open_for_mentee, key)
+    if waiting is not None:
+        dispatcher.utter_message(text=book.text("handoff_already_looking", language))
+        return []
+    intake = await asyncio.to_thread(people.latest_intake, key)
+    answers = dict(intake.answers) if intake is not None else {}
+    share = entity(tracker, "share")
+    if share not in SHARE:
+        consent_messages(dispatcher, tracker, book, language, answers, intro)
+        return [SlotSet("kb_failures", 0)]
+    if share == "cancel":
+        dispatcher.utter_message(text=book.text("handoff_cancel_kept", language))
+        dispatcher.utter_message(response="utter_main_menu")
+        return []
+    shared = share in ("masked", "full")
+    await asyncio.to_thread(
+        people.record_consent, key, channel, language, CONSENT_PURPOSE, NOTICE_VERSION, shared
+    )
+    need = Need.from_survey(
+        language,
+        answers,
+        question_topic=_question_topic(tracker),
+        country=tracker.get_slot("country"),
+    )
+    preferred = await asyncio.to_thread(store.mentor_of_mentee, key)
+    summary = summary_of(tracker, answers, unmasked=share == "full") if shared else None
+    await asyncio.to_thread(
+        lambda: store.open(
+            mentee_key=key,
+            channel=channel,
+            address=tracker.sender_id,
+            need=need,
+            summary=summary,
+            now=dt.datetime.now(dt.timezone.utc),
+            preferred_mentor=preferred,
+        )
+    )
+    offer_minutes = float(os.environ.get("HANDOFF_OFFER_MINUTES") or "10")
+    text = book.text(
+        "handoff_asking", language, minutes=minutes(dt.timedelta(minutes=offer_minutes))
+    )
+    dispatcher.utter_message(text=text)
+    return [SlotSet("kb_failures", 0)]
