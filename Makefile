@@ -21,7 +21,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data bot/rasa_ext -typ
 .DEFAULT_GOAL := help
 .PHONY: help install browser run telegram shell train test lint kb-lint check-translations validate \
         test-unit test-server test-conversations bench-nlu bench-latency bench-kb bench-channels \
-        bench-matching lock clean
+        bench-matching bench-handoff lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -94,6 +94,9 @@ bench-channels: $(MODEL) ## Webhook acknowledgement under 200 deliveries at once
 
 bench-matching: install ## Matching a mentee among 10,000 mentors (ranking time, directory reload)
 	$(BIN)/python -m bench.bench_matching --out bench/results/matching.json
+
+bench-handoff: $(MODEL) ## The mentor relay: latency each way between WhatsApp and Telegram through the assistant
+	$(BIN)/python -m bench.bench_handoff --out bench/results/handoff.json
 
 lock: ## Re-pin constraints.txt from the current .venv
 	@{ echo '# Every package pinned: regenerate with `make lock` after changing requirements.txt.'; \

@@ -43,7 +43,6 @@ _RESPONSES: Dict[str, List[str]] = {
     "goodbye": ["utter_goodbye"],
     "thank": ["utter_welcome"],
     "bot_challenge": ["utter_iamabot"],
-    "become_mentor": ["utter_become_mentor_not_yet"],
     "affirm": ["utter_ok"],
     "deny": ["utter_ok"],
 }
@@ -84,6 +83,7 @@ async def carry_on(
     from actions.handoff import ActionRequestMentor
     from actions.intake import ActionIntakeStart
     from actions.knowledge import ActionAnswerQuestion
+    from actions.mentor_signup import ActionMentorStart
     from actions.privacy import ActionForgetMe, ActionMyData
 
     actions = {
@@ -94,6 +94,7 @@ async def carry_on(
         "start_intake": ActionIntakeStart,
         "give_feedback": ActionFeedbackStart,
         "request_mentor": ActionRequestMentor,
+        "become_mentor": ActionMentorStart,
     }
     forms = {"start_intake": "intake_form", "give_feedback": "feedback_form"}
     if intent in actions:

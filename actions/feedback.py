@@ -1,8 +1,10 @@
 """Feedback: "what was missing?" after a 👎, a 1–5 rating at the end of a conversation (at most
-once a day), and the rating after a mentoring session. One form, `feedback_form`.
+once a day), the rating after a mentoring session, and at the end of a mentoring relationship.
+One form, `feedback_form`.
 
-`feedback_kind` says which: answer (after a 👎 on a knowledge answer), conversation, or
-session (started by the handoff with `/give_feedback{"feedback_kind": "session", ...}`).
+`feedback_kind` says which: answer (after a 👎 on a knowledge answer), conversation, session
+or mentoring (started by the handoff with `/give_feedback{"feedback_kind": "session", ...}`,
+whose subject is the handoff or relationship it is about).
 """
 
 from __future__ import annotations
@@ -24,14 +26,14 @@ from bot.knowledge.replies import unsure_messages
 from bot.privacy import scrub
 
 REQUESTED = "requested_slot"
-KIND_SLOT = "feedback_kind"  # answer | conversation | session
+KIND_SLOT = "feedback_kind"  # answer | conversation | session | mentoring
 SUBJECT_SLOT = "feedback_subject"  # the article (answer), "goodbye", or the session's id
 RATING_SLOT = "feedback_rating"
 COMMENT_SLOT = "feedback_comment"
 END_SLOT = "feedback_end"  # skipped, or the intent she left the questions for
 ASKED_AT_SLOT = "feedback_asked_at"  # when the end-of-conversation rating was last asked
 SKIPPED = "-"
-KINDS = ("answer", "conversation", "session")
+KINDS = ("answer", "conversation", "session", "mentoring")
 ONCE_IN = 24 * 3600  # seconds between two end-of-conversation ratings
 MIN_MESSAGES = 3  # a conversation worth rating: at least this many of her messages
 COMMENT_MAX = 1000
@@ -77,7 +79,7 @@ class ActionFeedbackStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         kind = entity(tracker, KIND_SLOT)
-        kind = kind if kind in ("conversation", "session") else "conversation"
+        kind = kind if kind in ("conversation", "session", "mentoring") else "conversation"
         rating = entity(tracker, "rating")
         given = int(rating) if rating and rating.isdigit() and 1 <= int(rating) <= 5 else None
         return start_events(kind, entity(tracker, "subject"), given)
@@ -175,8 +177,10 @@ class ActionAskFeedbackRating(Action):
     ) -> List[EventType]:
         language = her_language(tracker)
         book = catalog()
-        session = tracker.get_slot(KIND_SLOT) == "session"
-        key = "feedback_ask_session_rating" if session else "feedback_ask_rating"
+        key = {
+            "session": "feedback_ask_session_rating",
+            "mentoring": "feedback_ask_mentoring_rating",
+        }.get(tracker.get_slot(KIND_SLOT) or "", "feedback_ask_rating")
         buttons = [{"title": str(n), "payload": payload(rating=str(n))} for n in range(1, 6)]
         buttons.append(
             {"title": book.text("button_not_now", language), "payload": payload(rating="skip")}
@@ -219,7 +223,7 @@ class ActionFeedbackSubmit(Action):
         comment = tracker.get_slot(COMMENT_SLOT)
         comment = None if comment in (None, SKIPPED) else str(comment)
         kept = rating is not None or comment is not None
-        if kept and kind == "session" and rating is not None and subject:
+        if kept and kind in ("session", "mentoring") and rating is not None and subject:
             await asyncio.to_thread(rate_session, tracker, str(subject), rating)
         if kept:
             key, channel, records = her_person(tracker)
@@ -260,15 +264,16 @@ def rate_session(tracker: Tracker, ref: str, rating: int) -> None:
 
     key, channel, records = her_person(tracker)
     store = HandoffStore(records.engine)
-    handoff = store.get(ref)
-    if handoff is None:
+    about = store.mentorship(ref) if ref.startswith("ms-") else store.get(ref)
+    if about is None:
         return
-    if handoff.mentee_key == key:
-        store.rate(ref, "mentee", rating)
+    rate = store.rate_mentorship if ref.startswith("ms-") else store.rate
+    if about.mentee_key == key:
+        rate(ref, "mentee", rating)
         return
     mentor = store.mentor_at(channel, tracker.sender_id)
-    if mentor is not None and mentor.ref == handoff.mentor_ref:
-        store.rate(ref, "mentor", rating)
+    if mentor is not None and mentor.ref == about.mentor_ref:
+        rate(ref, "mentor", rating)
 
 
 def _int(value: Any) -> int | None:

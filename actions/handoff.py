@@ -20,6 +20,7 @@ from bot.i18n import Catalog, catalog
 from bot.knowledge.service import knowledge
 from bot.mentoring.handoffs import HandoffStore
 from bot.mentoring.matching import Need
+from bot.mentoring.mentors import MentorStore
 from bot.mentoring.messages import minutes, render_summary
 from bot.privacy import scrub
 
@@ -155,6 +156,11 @@ async def request_mentor(
         country=tracker.get_slot("country"),
     )
     preferred = await asyncio.to_thread(store.mentor_of_mentee, key)
+    if preferred is not None:  # "my mentor": her own mentor is asked first
+        mine = await asyncio.to_thread(MentorStore(people.engine).get, preferred)
+        if mine is not None:
+            name = mine.first_name
+            dispatcher.utter_message(text=book.text("handoff_my_mentor_first", language, name=name))
     summary = summary_of(tracker, answers, unmasked=share == "full") if shared else None
     await asyncio.to_thread(
         lambda: store.open(

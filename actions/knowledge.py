@@ -97,8 +97,11 @@ class ActionAnswerQuestion(Action):
             # not understood at all: no reason to think it is off-topic, so ask to rephrase
             messages = unsure_messages(catalog(), language)
         failures = outcome.slots.get(FAILURES_SLOT)
-        if not suggestion and outcome.outcome == "unsure" and (failures or 0) >= 2:
-            # the second question in a row it could not answer: offer a person instead
+        failed = outcome.outcome == "unsure" or (
+            turn.intent == FALLBACK_INTENT and outcome.outcome == "declined"
+        )
+        if not suggestion and failed and (failures or 0) >= 2:
+            # the second message in a row it could neither understand nor answer: a person
             offered = await offer_mentor(dispatcher, tracker, "handoff_after_failures")
             if offered is not None:
                 return [*events, *offered]

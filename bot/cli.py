@@ -203,7 +203,7 @@ def _privacy(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    """A report for the partners (needs or guiding), as HTML, CSV or JSON."""
+    """A report for the partners (needs, guiding or mentoring), as HTML, CSV or JSON."""
     import sqlalchemy as sa
 
     from bot.reports import Filters, build, render
@@ -319,9 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     privacy.set_defaults(func=_privacy)
     report = commands.add_parser(
-        "report", help="a report for the partners: people's needs, or how the guiding went"
+        "report",
+        help="a report for the partners: people's needs, how the guiding went, or the mentoring",
     )
-    report.add_argument("kind", choices=("needs", "guiding"))
+    report.add_argument("kind", choices=("needs", "guiding", "mentoring"))
     report.add_argument("--country", type=_country, help="one country: FI, SK, TR, ES, PL or PT")
     report.add_argument("--since", type=dt_date, help="from this day (YYYY-MM-DD, UTC)")
     report.add_argument("--until", type=dt_date, help="up to and including this day (YYYY-MM-DD)")

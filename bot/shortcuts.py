@@ -25,6 +25,7 @@ COMMANDS: Mapping[str, str] = {
     "forget": "/forget_me",
     "mentor": "/request_mentor",
     "end": "/end_relay",  # ends a conversation with a mentor (channels/handoff.py)
+    "close": "/close_mentoring",  # ends the mentoring relationship (channels/handoff.py)
 }
 _COMMAND = re.compile(r"/([a-z_]+)(?:@[A-Za-z0-9_]+)?")
 _SEPARATOR = "~"

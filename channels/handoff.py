@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -34,10 +35,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.i18n import catalog
-from bot.mentoring.handoffs import ACCEPTED, Accept, Handoff, HandoffStore
+from bot.mentoring.handoffs import ACCEPTED, Accept, Handoff, HandoffStore, Mentorship
 from bot.mentoring.matching import Directory, Match, rank
 from bot.mentoring.mentors import Mentor, MentorStore
-from bot.mentoring.messages import details, minutes, reason_text, render_summary
+from bot.mentoring.messages import (
+    application_lines,
+    details,
+    minutes,
+    reason_text,
+    render_summary,
+)
 from bot.settings import Settings
 from bot.storage import person_key, question_log
 from channels.notify import MentorNotifier, Notice, NotificationFailed
@@ -46,12 +53,22 @@ logger = logging.getLogger(__name__)
 
 END = "/end_relay"  # what "/end" becomes (bot.shortcuts.COMMANDS)
 HELP = "/help"
-# her data rights are never held back by a relay: these go to the assistant
-PASS_THROUGH = ("/forget_me", "/privacy_question")
+CLOSE = "/close_mentoring"  # she ends the mentoring relationship ("/close")
+CHECKIN_OK = "/checkin_ok"  # "going well", her answer to a check-in
+# never held back by a relay, these go to the assistant: her data rights, and the rating
+# buttons (a mentor may rate one conversation while others go on)
+PASS_THROUGH = ("/forget_me", "/privacy_question", "/give_feedback")
 SWEEP_SECONDS = 1.0
 LEASE = dt.timedelta(seconds=60)
 LOCK_WAIT = 0.02  # seconds between tries for her conversation's lock (Rasa's default: 1 s)
-LEADING_CODE = re.compile(r"^\s*@?#?([A-Za-z2-9]{4})\b[\s:,.-]*(.*)$", re.S)
+# "#K7P2 hello" (or "@K7P2"): the mentor chooses whom her message is for
+LEADING_CODE = re.compile(r"^\s*[@#]+([A-Za-z2-9]{4})\b[\s:,.-]*(.*)$", re.S)
+
+
+# The output of the request being routed, for channels that answer in the response (REST).
+_REPLY: contextvars.ContextVar[tuple[str, str, Any] | None] = contextvars.ContextVar(
+    "handoff_reply", default=None
+)
 
 
 def utcnow() -> dt.datetime:
@@ -156,15 +173,32 @@ class HandoffService:
         text: str,
         agent: Any = None,
         metadata: Dict[str, Any] | None = None,
+        reply: OutputChannel | None = None,
     ) -> bool:
-        """True when the message belonged to a handoff (and was handled here)."""
+        """True when the message belonged to a handoff (and was handled here). `reply`: where
+        a channel that answers in its response (REST) collects what is said to the sender."""
         if agent is not None:
             self.agent = agent
+        token = _REPLY.set((channel, sender, reply)) if reply is not None else None
+        try:
+            return await self._route(channel, sender, text, metadata)
+        finally:
+            if token is not None:
+                _REPLY.reset(token)
+
+    async def _route(
+        self, channel: str, sender: str, text: str, metadata: Dict[str, Any] | None
+    ) -> bool:
         if text.startswith("a:") and channel in self.notifier.channels:
             if await self.mentor_tap(channel, sender, text):
                 return True
+        if text in (CLOSE, CHECKIN_OK):
+            await self._mentee_command(channel, sender, text)
+            return True
         mentor, relays, handoff = await asyncio.to_thread(self._lookup, channel, sender)
         if mentor is not None and relays:
+            if text.startswith(PASS_THROUGH):
+                return False
             await self._from_mentor(mentor, relays, text)
             return True
         if handoff is None:
@@ -261,7 +295,116 @@ class HandoffService:
         elif action == "end":
             if handoff is not None and handoff.mentor_ref == mentor.ref:
                 await self.finish(handoff, "mentor")
+        elif action in ("approve", "reject"):
+            if mentor.coordinator and mentor.active:
+                await self._review(mentor, ref, action == "approve")
+        elif action in ("checkin", "close"):
+            mentorship = await asyncio.to_thread(self.store.mentorship, ref)
+            if mentorship is None or mentorship.mentor_ref != mentor.ref or mentorship.closed:
+                return True
+            if action == "close":
+                await self.close(mentorship, "mentor")
+            else:
+                await self._tell_mentor(mentor, book.text("checkin_thanks", language))
         return True
+
+    async def _review(self, coordinator: Mentor, ref: str, approve: bool) -> None:
+        """A coordinator confirms or rejects a mentor who signed up in chat."""
+        mentors = MentorStore(self.store.engine)
+        applicant = await asyncio.to_thread(mentors.get, ref)
+        if applicant is None:
+            return
+        if approve:
+            done = await asyncio.to_thread(mentors.approve, ref, self.clock())
+        else:
+            done = await asyncio.to_thread(mentors.reject, ref)
+        if not done:  # another coordinator was first
+            return
+        key = "signup_approved" if approve else "signup_rejected"
+        await self._tell_mentor(applicant, catalog().text(key, mentor_language(applicant)))
+        text = catalog().text(
+            "coordinator_done", mentor_language(coordinator), name=applicant.first_name
+        )
+        await self._tell_mentor(coordinator, text)
+
+    async def _announce(self, applicant: Mentor) -> None:
+        """A new mentor signed up in chat: every coordinator gets Confirm / Reject."""
+        book = catalog()
+        coordinators = [
+            m
+            for m in await asyncio.to_thread(MentorStore(self.store.engine).all, True)
+            if m.coordinator
+        ]
+        if not coordinators:
+            logger.error("handoff: a mentor application waits and no coordinator is set")
+        for coordinator in coordinators:
+            language = mentor_language(coordinator)
+            text = book.text(
+                "coordinator_new_mentor",
+                language,
+                name=applicant.first_name,
+                details="\n".join(application_lines(book, applicant, language)),
+            )
+            actions = [
+                (book.text("button_approve", language), "approve"),
+                (book.text("button_reject", language), "reject"),
+            ]
+            values = [applicant.first_name, ", ".join(applicant.countries)]
+            await self._tell_mentor(
+                coordinator, text, actions=actions, ref=applicant.ref, template_values=values
+            )
+
+    async def _mentee_command(self, channel: str, sender: str, text: str) -> None:
+        mentorship = await asyncio.to_thread(
+            self.store.mentorship_of_mentee, self.key(channel, sender)
+        )
+        if mentorship is None:
+            await self._say(channel, sender, "mentorship_none")
+        elif text == CHECKIN_OK:
+            await self._say(channel, sender, "checkin_thanks", mentorship.language)
+        else:
+            await self.close(mentorship, "mentee")
+
+    async def close(self, mentorship: Mentorship, by: str) -> None:
+        """Either side ends the mentoring relationship: a relay between them ends too, both
+        are told, and both are asked how the mentoring went."""
+        now = self.clock()
+        closed = await asyncio.to_thread(self.store.close_mentorship, mentorship.ref, by, now)
+        if closed is None:
+            return
+        if closed.mentee_key:
+            relay = await asyncio.to_thread(self.store.open_for_mentee, closed.mentee_key)
+            if (
+                relay is not None
+                and relay.state == ACCEPTED
+                and relay.mentor_ref == closed.mentor_ref
+            ):
+                await asyncio.to_thread(self.store.end, relay.ref, by, now)
+        book = catalog()
+        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, closed.mentor_ref)
+        name = mentor.first_name if mentor is not None else ""
+        if closed.mentee_channel and closed.mentee_address:
+            text = book.text("mentorship_closed_mentee", closed.language, name=name)
+            await self._send(
+                closed.mentee_channel,
+                closed.mentee_address,
+                closed.language,
+                text,
+                None,
+                closed.ref,
+            )
+            await self._rating(
+                closed.mentee_channel,
+                closed.mentee_address,
+                closed.language,
+                closed.ref,
+                "mentoring",
+            )
+        if mentor is not None:
+            language = mentor_language(mentor)
+            text = book.text("mentorship_closed_mentor", language, pseudonym=closed.pseudonym)
+            await self._tell_mentor(mentor, text)
+            await self._rating(mentor.channel, mentor.address, language, closed.ref, "mentoring")
 
     # -- the relay ----------------------------------------------------------------------------
     async def _from_mentee(
@@ -356,14 +499,20 @@ class HandoffService:
             await self._rating(mentor.channel, mentor.address, language, ended.ref)
 
     async def _rating(
-        self, channel: str | None, address: str | None, language: str, ref: str
+        self,
+        channel: str | None,
+        address: str | None,
+        language: str,
+        ref: str,
+        kind: str = "session",
     ) -> None:
-        """The post-session rating: the feedback form in that person's own conversation."""
+        """The post-session (or end-of-mentoring) rating: the feedback form in that person's
+        own conversation."""
         hooks = self.hooks.get(channel or "")
         if hooks is None or not address:
             return
         output = await hooks.output(address, language)
-        payload = f'/give_feedback{{"feedback_kind":"session","subject":"{ref}"}}'
+        payload = f'/give_feedback{{"feedback_kind":"{kind}","subject":"{ref}"}}'
         message = UserMessage(
             payload,
             output,
@@ -383,6 +532,7 @@ class HandoffService:
         name = mentor.first_name if mentor is not None else ""
         buttons = [
             {"title": book.text("button_relay_end", handoff.language), "payload": END},
+            {"title": book.text("button_close_mentoring", handoff.language), "payload": CLOSE},
             {"title": book.text("button_forget_me", handoff.language), "payload": "/forget_me"},
         ]
         text = book.text("relay_help_mentee", handoff.language, name=name)
@@ -417,13 +567,13 @@ class HandoffService:
                 handoff.ref,
             )
 
-    async def _say(self, channel: str, sender: str, key: str) -> None:
-        """A message to whoever wrote, in her conversation's language."""
-        language = "en"
-        if self.agent is not None and self.agent.tracker_store is not None:
+    async def _say(self, channel: str, sender: str, key: str, language: str = "") -> None:
+        """A message to whoever wrote, in her language (else her conversation's)."""
+        if not language and self.agent is not None and self.agent.tracker_store is not None:
             tracker = await self.agent.tracker_store.retrieve(sender)
             slot = tracker.get_slot("language") if tracker is not None else None
-            language = slot if isinstance(slot, str) and slot else language
+            language = slot if isinstance(slot, str) and slot else ""
+        language = language or "en"
         await self._send(channel, sender, language, catalog().text(key, language), None, "")
 
     async def _send(
@@ -438,6 +588,9 @@ class HandoffService:
         hooks = self.hooks.get(channel)
         if hooks is not None:
             output = await hooks.output(address, language)
+            current = _REPLY.get()
+            if output is None and current is not None and current[:2] == (channel, address):
+                output = current[2]  # the sender of this request: in its response
             if output is not None:
                 try:
                     if buttons:
@@ -497,7 +650,45 @@ class HandoffService:
         for handoff in await asyncio.to_thread(self.store.take_notices):
             await self._notice(handoff)
             steps += 1
+        mentors = MentorStore(self.store.engine)
+        for applicant in await asyncio.to_thread(mentors.announce_applications, now):
+            await self._announce(applicant)
+            steps += 1
+        interval = self.config.checkin_after
+        for mentorship in await asyncio.to_thread(self.store.claim_checkins, now, interval):
+            await self._checkin(mentorship)
+            steps += 1
         return steps
+
+    async def _checkin(self, mentorship: Mentorship) -> None:
+        """Both are asked how it is going: she can carry on, talk again, or end it."""
+        book = catalog()
+        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, mentorship.mentor_ref)
+        if mentor is None:
+            return
+        if mentorship.mentee_channel and mentorship.mentee_address:
+            language = mentorship.language
+            buttons = [
+                {"title": book.text("button_checkin_ok", language), "payload": CHECKIN_OK},
+                {"title": book.text("button_checkin_talk", language), "payload": "/request_mentor"},
+                {"title": book.text("button_close_mentoring", language), "payload": CLOSE},
+            ]
+            text = book.text("checkin_mentee", language, name=mentor.first_name)
+            await self._send(
+                mentorship.mentee_channel,
+                mentorship.mentee_address,
+                language,
+                text,
+                buttons,
+                mentorship.ref,
+            )
+        language = mentor_language(mentor)
+        actions = [
+            (book.text("button_checkin_ok", language), "checkin"),
+            (book.text("button_close_mentoring", language), "close"),
+        ]
+        text = book.text("checkin_mentor", language, pseudonym=mentorship.pseudonym)
+        await self._tell_mentor(mentor, text, actions=actions, ref=mentorship.ref)
 
     async def run(self, app: Any = None) -> None:
         """The sweeper: a round every second, or at once when woken."""

@@ -88,10 +88,14 @@ class RestInput(InputChannel):
 
             agent = getattr(request.app.ctx, "agent", None)
             text = await resolve_text(self.guard, agent, sender, text)
-            if await handoff_service().route(self.name(), sender, text, agent, metadata or None):
-                # a conversation with a mentor: what she is sent is kept in the conversation
-                return response.json([])
             collector = GuardedCollectingOutputChannel(self.guard, sender, text_only=text_only)
+            routed = handoff_service().route(
+                self.name(), sender, text, agent, metadata or None, reply=collector
+            )
+            if await routed:
+                # a conversation with a mentor: what she is told now is in the answer, and
+                # what the mentor writes later is kept in her conversation
+                return response.json(collector.messages)
             await on_new_message(
                 UserMessage(
                     text, collector, sender, input_channel=self.name(), metadata=metadata or None
@@ -104,5 +108,6 @@ class RestInput(InputChannel):
 
 async def _kept_in_conversation(sender: str, language: str) -> None:
     """REST answers only the request it is given: what the handoff says to her later is kept
-    in her conversation (Rasa's tracker)."""
+    in her conversation (Rasa's tracker); what it says in answer to her request is in the
+    response (HandoffService.route's `reply`)."""
     return None

@@ -1,4 +1,5 @@
-"""`imentor mentors add|list|disable|enable|remove|import` and `imentor match`."""
+"""`imentor mentors add|list|disable|enable|remove|import`, `imentor match` and
+`imentor handoffs` (the requests for a mentor, for coordinators)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ def _mentors(args: argparse.Namespace) -> int:
             for m in found:
                 role = " coordinator" if m.coordinator else ""
                 state = "" if m.active else " (disabled)"
+                if not m.active and store.pending(m.ref):
+                    state = " (signed up in chat: `enable` confirms)"
                 print(
                     f"{m.ref}  {m.first_name:<14} {m.mentor_type:<15} {','.join(m.languages):<14} "
                     f"{','.join(m.countries):<9} cap {m.capacity}  {m.channel}{role}{state}"
@@ -76,7 +79,9 @@ def _mentors(args: argparse.Namespace) -> int:
             return 0
         changed = {
             "disable": lambda ref: store.set_active(ref, False),
-            "enable": lambda ref: store.set_active(ref, True),
+            "enable": lambda ref: (
+                store.approve(ref, dt.datetime.now(dt.timezone.utc)) or store.set_active(ref, True)
+            ),
             "remove": store.remove,
         }[args.mentors_command](args.ref)
         if not changed:
@@ -123,6 +128,52 @@ def _match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _handoffs(args: argparse.Namespace) -> int:
+    """The requests for a mentor, newest first: no name, address or summary, only what a
+    coordinator needs to follow them up (Telegram or WhatsApp carry the rest)."""
+    from sqlalchemy import func, select
+
+    from bot.mentoring.handoffs import OPEN_STATES
+    from bot.storage.schema import handoff_offers, handoffs
+
+    store = _store(args)
+    try:
+        offers = (
+            select(handoff_offers.c.handoff_id, func.count().label("offers"))
+            .group_by(handoff_offers.c.handoff_id)
+            .subquery()
+        )
+        query = (
+            select(
+                handoffs.c.ref,
+                handoffs.c.pseudonym,
+                handoffs.c.state,
+                handoffs.c.language,
+                handoffs.c.country,
+                handoffs.c.created_at,
+                handoffs.c.mentor_ref,
+                func.coalesce(offers.c.offers, 0).label("offers"),
+            )
+            .outerjoin(offers, offers.c.handoff_id == handoffs.c.id)
+            .order_by(handoffs.c.id.desc())
+            .limit(args.limit)
+        )
+        if not args.all:
+            query = query.where(handoffs.c.state.in_(OPEN_STATES))
+        with store.engine.connect() as connection:
+            rows = connection.execute(query).all()
+    finally:
+        store.engine.dispose()
+    for row in rows:
+        made = row.created_at.strftime("%Y-%m-%d %H:%M")
+        print(
+            f"{row.ref}  {row.pseudonym}  {row.state:<9} {row.language:<3} {row.country or '-':<3}"
+            f" {made}  offers {row.offers}  mentor {row.mentor_ref or '-'}"
+        )
+    print(f"{len(rows)} request(s)" + ("" if args.all else " open (--all for every one)"))
+    return 0
+
+
 def register(commands: Any) -> None:
     mentors = commands.add_parser("mentors", help="add, list, disable or import mentors")
     mentors.add_argument(
@@ -166,3 +217,13 @@ def register(commands: Any) -> None:
     match.add_argument("--top", type=int, default=10)
     match.add_argument("--database", help="database URL (default: DATABASE_URL or var/imentor.db)")
     match.set_defaults(func=_match)
+
+    listing = commands.add_parser(
+        "handoffs", help="requests for a mentor (open ones; --all for every one), for coordinators"
+    )
+    listing.add_argument("--all", action="store_true", help="also the ended ones")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument(
+        "--database", help="database URL (default: DATABASE_URL or var/imentor.db)"
+    )
+    listing.set_defaults(func=_handoffs)

@@ -561,22 +561,120 @@ class HandoffStore:
                 .limit(1)
             ).scalar()
 
-    def close_mentorship(self, mentee_key: str, by: str, now: dt.datetime) -> str | None:
-        """Closes her open mentoring relationship; the mentor's ref, or None if none was open."""
-        with self.engine.begin() as connection:
+    def mentorship_of_mentee(self, mentee_key: str) -> Mentorship | None:
+        with self.engine.connect() as connection:
             row = connection.execute(
-                select(mentorships.c.id, mentorships.c.mentor_ref).where(
-                    mentorships.c.mentee_key == mentee_key, mentorships.c.closed_at.is_(None)
-                )
+                select(mentorships)
+                .where(mentorships.c.mentee_key == mentee_key, mentorships.c.closed_at.is_(None))
+                .order_by(mentorships.c.id.desc())
+                .limit(1)
             ).first()
-            if row is None:
-                return None
-            connection.execute(
+        return self._mentorship(row) if row is not None else None
+
+    def mentorship(self, ref: str) -> Mentorship | None:
+        number = _mentorship_id(ref)
+        if number is None:
+            return None
+        with self.engine.connect() as connection:
+            row = connection.execute(select(mentorships).where(mentorships.c.id == number)).first()
+        return self._mentorship(row) if row is not None else None
+
+    def _mentorship(self, row: Any) -> Mentorship:
+        with self.engine.connect() as connection:
+            pseudonym = connection.execute(
+                select(handoffs.c.pseudonym)
+                .where(
+                    handoffs.c.mentee_key == row.mentee_key,
+                    handoffs.c.mentor_ref == row.mentor_ref,
+                )
+                .order_by(handoffs.c.id.desc())
+                .limit(1)
+            ).scalar()
+        return Mentorship(
+            ref=f"ms-{row.id}",
+            mentee_key=row.mentee_key,
+            mentee_channel=row.mentee_channel,
+            mentee_address=row.mentee_address,
+            language=row.language,
+            mentor_ref=row.mentor_ref,
+            pseudonym=pseudonym or "#",
+            closed=row.closed_at is not None,
+        )
+
+    def close_mentorship(self, ref: str, by: str, now: dt.datetime) -> Mentorship | None:
+        """Closes an open mentoring relationship (either side); None if it was not open."""
+        number = _mentorship_id(ref)
+        if number is None:
+            return None
+        with self.engine.begin() as connection:
+            result = connection.execute(
                 update(mentorships)
-                .where(mentorships.c.id == row.id, mentorships.c.closed_at.is_(None))
+                .where(mentorships.c.id == number, mentorships.c.closed_at.is_(None))
                 .values(closed_at=now, closed_by=by)
             )
-        return str(row.mentor_ref)
+        if not result.rowcount:
+            return None
+        return self.mentorship(ref)
+
+    def claim_checkins(
+        self, now: dt.datetime, interval: dt.timedelta, limit: int = 20
+    ) -> list[Mentorship]:
+        """Open relationships whose check-in is due, each taken once (the next one is set)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(mentorships.c.id, mentorships.c.checkin_due_at)
+                .where(mentorships.c.closed_at.is_(None), mentorships.c.checkin_due_at <= now)
+                .order_by(mentorships.c.checkin_due_at)
+                .limit(limit)
+            ).all()
+        due = []
+        for row in rows:
+            with self.engine.begin() as connection:
+                result = connection.execute(
+                    update(mentorships)
+                    .where(
+                        mentorships.c.id == row.id,
+                        mentorships.c.closed_at.is_(None),
+                        mentorships.c.checkin_due_at == row.checkin_due_at,
+                    )
+                    .values(checkin_due_at=now + interval)
+                )
+            if result.rowcount:
+                found = self.mentorship(f"ms-{row.id}")
+                if found is not None:
+                    due.append(found)
+        return due
+
+    def rate_mentorship(self, ref: str, side: str, rating: int) -> bool:
+        number = _mentorship_id(ref)
+        column = {"mentee": "mentee_rating", "mentor": "mentor_rating"}[side]
+        if number is None:
+            return False
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(mentorships).where(mentorships.c.id == number).values(**{column: rating})
+            )
+        return bool(result.rowcount)
+
+
+@dataclass(frozen=True)
+class Mentorship:
+    """A mentor–mentee relationship; `ref` ("ms-12") is what buttons and ratings name."""
+
+    ref: str
+    mentee_key: str | None
+    mentee_channel: str | None
+    mentee_address: str | None = dataclasses.field(repr=False)
+    language: str
+    mentor_ref: str
+    pseudonym: str
+    closed: bool
+
+
+def _mentorship_id(ref: str) -> int | None:
+    if not ref.startswith("ms-") or not ref[3:].isdigit():
+        return None
+    return int(ref[3:])
 
 
 def forget_handoffs(connection: Connection, mentee_key: str, now: dt.datetime) -> int:

@@ -286,6 +286,83 @@ class MentorStore:
         with self.engine.connect() as connection:
             return [_mentor(row) for row in connection.execute(query)]
 
+    def apply(self, mentor: Mentor) -> Mentor:
+        """Signed up in chat: kept inactive until a coordinator confirms her."""
+        ref = "m-" + secrets.token_hex(4)
+        at = _now()
+        row = {**_row(mentor), "active": False}
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(mentors).values(ref=ref, created_at=at, updated_at=at, applied_at=at, **row)
+            )
+        return replace(mentor, ref=ref, active=False)
+
+    def pending(self, ref: str) -> bool:
+        """Whether she signed up in chat and waits for a coordinator."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(mentors.c.applied_at, mentors.c.approved_at, mentors.c.active).where(
+                    mentors.c.ref == ref
+                )
+            ).first()
+        if row is None:
+            return False
+        return row.applied_at is not None and row.approved_at is None and not row.active
+
+    def announce_applications(self, now: dt.datetime) -> list[Mentor]:
+        """Applications coordinators have not been told about yet, each taken once."""
+        with self.engine.connect() as connection:
+            refs = (
+                connection.execute(
+                    select(mentors.c.ref).where(
+                        mentors.c.applied_at.is_not(None),
+                        mentors.c.approved_at.is_(None),
+                        mentors.c.announced_at.is_(None),
+                        mentors.c.active.is_(False),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        taken = []
+        for ref in refs:
+            with self.engine.begin() as connection:
+                result = connection.execute(
+                    update(mentors)
+                    .where(mentors.c.ref == ref, mentors.c.announced_at.is_(None))
+                    .values(announced_at=now)
+                )
+            found = self.get(ref) if result.rowcount else None
+            if found is not None:
+                taken.append(found)
+        return taken
+
+    def approve(self, ref: str, now: dt.datetime) -> bool:
+        """A coordinator confirms an application (once: False if it was not waiting)."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(mentors)
+                .where(
+                    mentors.c.ref == ref,
+                    mentors.c.applied_at.is_not(None),
+                    mentors.c.approved_at.is_(None),
+                )
+                .values(approved_at=now, active=True, updated_at=now)
+            )
+        return bool(result.rowcount)
+
+    def reject(self, ref: str) -> bool:
+        """A coordinator rejects an application: her details are erased."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                delete(mentors).where(
+                    mentors.c.ref == ref,
+                    mentors.c.applied_at.is_not(None),
+                    mentors.c.approved_at.is_(None),
+                )
+            )
+        return bool(result.rowcount)
+
     def set_active(self, ref: str, active: bool) -> bool:
         with self.engine.begin() as connection:
             result = connection.execute(

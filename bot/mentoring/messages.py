@@ -8,6 +8,7 @@ from typing import Any, Dict, List
 from bot.i18n import Catalog
 from bot.intake import survey
 from bot.mentoring.handoffs import Handoff
+from bot.mentoring.mentors import Mentor
 
 
 def endonym(book: Catalog, code: str) -> str:
@@ -65,3 +66,22 @@ def render_summary(book: Catalog, summary: Dict[str, Any] | None, language: str)
         lines.append(book.text("handoff_summary_turns", language))
         lines += [f"- {t}" for t in turns]
     return "\n".join(lines) if lines else book.text("handoff_no_summary", language)
+
+
+def application_lines(book: Catalog, mentor: Mentor, language: str) -> List[str]:
+    """A mentor's sign-up as a coordinator reads it."""
+    from bot.mentoring.mentors import format_availability
+
+    topics = [book.text(f"topic_{t}", language) for t in mentor.topics if book.has(f"topic_{t}")]
+    values = {
+        "languages": ", ".join(endonym(book, code) for code in mentor.languages),
+        "country": ", ".join(book.text(f"country_{c}", language) for c in mentor.countries),
+        "topics": ", ".join(topics) or book.text("intake_not_given", language),
+        "type": book.text(f"intake_mentor_type_{mentor.mentor_type}", language),
+        "capacity": str(mentor.capacity),
+        "hours": format_availability(mentor.availability)
+        or book.text("button_hours_any", language),
+    }
+    return [
+        book.text(f"signup_field_{name}", language, value=value) for name, value in values.items()
+    ]

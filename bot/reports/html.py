@@ -309,7 +309,9 @@ def _period(report: Report) -> str:
 def render_html(report: Report) -> str:
     country = report.filters.country
     where = f"{label('country', country)} ({country})" if country else "all countries"
-    dated = "Intakes completed" if report.kind == "needs" else "Questions and feedback"
+    dated = {"needs": "Intakes completed", "mentoring": "Requests and relationships"}.get(
+        report.kind, "Questions and feedback"
+    )
     generated = report.generated_at.strftime("%Y-%m-%d %H:%M UTC")
     body = [_figures(report.figures)] if report.figures else []
     if report.too_few:

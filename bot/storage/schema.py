@@ -148,6 +148,10 @@ mentors = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # any change moves it: a match checks count and latest change (an index read) first
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+    # signed up in chat: waiting for a coordinator until approved (or removed when rejected)
+    Column("applied_at", DateTime(timezone=True)),
+    Column("approved_at", DateTime(timezone=True)),
+    Column("announced_at", DateTime(timezone=True)),  # when coordinators were told
 )
 # is the sender of a message a mentor? (looked up for messages on the mentors' messengers)
 Index("ix_mentors_channel_address", mentors.c.channel, mentors.c.address)
@@ -214,4 +218,6 @@ mentorships = Table(
     Column("closed_at", DateTime(timezone=True), index=True),
     Column("closed_by", String(16)),
     Column("checkin_due_at", DateTime(timezone=True), index=True),
+    Column("mentee_rating", Integer),  # given when it was closed
+    Column("mentor_rating", Integer),
 )

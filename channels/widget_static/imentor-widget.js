@@ -20,6 +20,7 @@
   var server = (data.server || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   var storeKey = "imentor-widget:" + server;
   var POLL_MS = 15000;
+  var RELAY_POLL_MS = 3000; // while a mentor is talking with her: replies come at any moment
   var RETRY_MAX_MS = 10000;
 
   var saved = readStore(localStorage, {});
@@ -32,6 +33,7 @@
     retryMs: 1000,
     retryTimer: null,
     pollTimer: null,
+    relay: false,
     offline: false,
     loaded: false,
     strings: null,
@@ -437,6 +439,11 @@
 
   function adopt(body) {
     if (body.language && body.language !== state.language) setLanguage(body.language);
+    var relay = body.relay === true;
+    if (relay !== state.relay) {
+      state.relay = relay;
+      schedulePoll();
+    }
     show(body.messages || []);
   }
 
@@ -524,7 +531,7 @@
     state.pollTimer = setTimeout(function () {
       if (!ui.panel.hidden && !document.hidden) poll();
       schedulePoll();
-    }, POLL_MS);
+    }, state.relay ? RELAY_POLL_MS : POLL_MS);
   }
 
   // ---- start: the strings first (every label comes from the translators' files) ------------

@@ -15,7 +15,7 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
 from bot.i18n import catalog
 from bot.mentoring.handoffs import ACCEPTED, ENDED, WAITING, Accept, HandoffStore
@@ -129,6 +129,10 @@ class Harness:
         return self.mentors.add(make_mentor(**given))
 
     def request(self, sender: str, country: str = "ES", summary: Any = None) -> Any:
+        """Her request, as the action server files it (she writes in Spanish)."""
+        tracker = run(self.tracker_store.get_or_create_tracker(sender))
+        tracker.update(SlotSet("language", "es"))
+        run(self.tracker_store.save(tracker))
         key = person_key(self.settings.secret_key, "widget", sender)
         handoff, _ = self.store.open(
             mentee_key=key,
@@ -420,3 +424,58 @@ def test_her_own_mentor_is_asked_first_when_she_asks_again(
     )
     harness.tick()
     assert again.pseudonym in last_text(telegram, "7802")  # Bea, though Ana scores higher
+
+
+def test_check_ins_ask_both_and_either_side_can_close_with_feedback(
+    harness: Harness, telegram: FakeTelegram
+) -> None:
+    ana = harness.mentor("Ana", "7901")
+    handoff = harness.request("web-k1")
+    harness.store.add_offer(handoff, ana.ref, T0, T0 + dt.timedelta(minutes=10))
+    harness.tap("7901", "accept", handoff.ref)
+    harness.says("widget", "web-k1", END)
+    harness.started.clear()
+    harness.clock.advance(days=13)
+    harness.tick()
+    assert not harness.conversation("web-k1")[-1][1].startswith(
+        book.text("checkin_mentee", "es", name="Ana")[:10]
+    )
+    harness.clock.advance(days=1, minutes=1)
+    harness.tick()
+    assert harness.conversation("web-k1")[-1][1] == book.text("checkin_mentee", "es", name="Ana")
+    assert last_text(telegram, "7901") == book.text(
+        "checkin_mentor", "es", pseudonym=handoff.pseudonym
+    )
+    assert len(buttons(telegram, "7901")) == 2
+    harness.tick()  # not twice
+    assert harness.conversation("web-k1")[-1][1] == book.text("checkin_mentee", "es", name="Ana")
+    # she says it goes well; the mentor closes it: both are told and asked for a rating
+    assert harness.says("widget", "web-k1", "/checkin_ok")
+    assert harness.conversation("web-k1")[-1][1] == book.text("checkin_thanks", "es")
+    markup = telegram.sent("7901")[-1]["reply_markup"]["inline_keyboard"]
+    close = markup[1][0]["callback_data"]
+    assert harness.call(harness.service.route("telegram", "7901", close))
+    assert harness.conversation("web-k1")[-1][1] == book.text(
+        "mentorship_closed_mentee", "es", name="Ana"
+    )
+    kinds = {(m.sender_id, m.text.split('"subject"')[0]) for m in harness.started}
+    assert kinds == {
+        ("web-k1", '/give_feedback{"feedback_kind":"mentoring",'),
+        ("7901", '/give_feedback{"feedback_kind":"mentoring",'),
+    }
+    assert harness.store.load() == {}  # the mentor has room again
+    assert harness.says("widget", "web-k1", "/close_mentoring")
+    assert harness.conversation("web-k1")[-1][1] == book.text("mentorship_none", "es")
+
+
+def test_she_closes_the_mentoring_during_a_relay(harness: Harness, telegram: FakeTelegram) -> None:
+    ana = harness.mentor("Ana", "7911")
+    handoff = harness.request("web-k2")
+    harness.store.add_offer(handoff, ana.ref, T0, T0 + dt.timedelta(minutes=10))
+    harness.tap("7911", "accept", handoff.ref)
+    assert harness.says("widget", "web-k2", "/close_mentoring")
+    assert harness.store.get(handoff.ref).state == ENDED
+    assert last_text(telegram, "7911") == book.text(
+        "mentorship_closed_mentor", "es", pseudonym=handoff.pseudonym
+    )
+    assert not harness.says("telegram", "7911", "hola")  # no longer relaying

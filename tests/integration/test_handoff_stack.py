@@ -293,3 +293,106 @@ def test_widget_mentee_and_whatsapp_mentor(
         assert "relay" not in history()
     finally:
         stack.stop()
+
+
+def test_becoming_a_mentor_in_chat_then_a_coordinator_confirms(
+    tmp_path: Path, telegram: FakeTelegram, graph: FakeGraph, book: Catalog
+) -> None:
+    stack = start_stack(tmp_path, env_extra=environment(telegram, graph))
+    applicant, coordinator = 8201, 8202
+    update_ids = iter(range(20_000, 20_100))
+    try:
+        add_mentors(
+            stack,
+            {
+                "first_name": "Carmen",
+                "languages": "en",
+                "countries": "ES",
+                "channel": "telegram",
+                "address": str(coordinator),
+                "coordinator": "yes",
+            },
+        )
+
+        def replies() -> list[dict[str, Any]]:
+            return telegram.sent(applicant)
+
+        def say(text: str) -> None:
+            before = len(replies())
+            to_telegram(stack, tg.message(next(update_ids), text, applicant))
+            eventually(lambda: len(replies()) > before)
+
+        def tap(title: str, chat: int = applicant) -> None:
+            sent = telegram.sent(chat)
+            before = len(sent)
+            for message in reversed(sent):
+                rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+                for row in rows:
+                    if row[0]["text"] == title:
+                        to_telegram(
+                            stack, tg.callback(next(update_ids), row[0]["callback_data"], chat)
+                        )
+                        eventually(lambda: len(telegram.sent(chat)) > before)
+                        return
+            raise AssertionError(f"no button {title!r}")
+
+        say("/start")
+        tap(book.text("button_menu_become_mentor", "en"))
+        assert replies()[-1]["text"] == book.text("signup_consent", "en")
+        tap(book.text("button_intake_agree", "en"))
+        assert replies()[-1]["text"] == book.text("signup_ask_name", "en")
+        say("Maria")
+        say("English and Spanish")
+        assert replies()[-1]["text"] == book.text("signup_ask_country", "en")
+        tap(book.text("country_ES", "en"))
+        say("marketing")
+        tap(book.text("intake_mentor_type_volunteer", "en"))
+        tap("2")
+        tap(book.text("button_hours_evenings", "en"))
+        summary = replies()[-1]["text"]
+        assert "Maria" in summary and "Español" in summary and "18:00" not in summary
+        tap(book.text("button_signup_send", "en"))
+        assert replies()[-1]["text"] == book.text("signup_sent", "en")
+        # the coordinator is told, with Confirm and Reject; she confirms
+        application = eventually(lambda: telegram.sent(coordinator))[-1]
+        assert "Maria" in application["text"]
+        tap(book.text("button_approve", "en"), chat=coordinator)
+        eventually(lambda: replies()[-1]["text"] == book.text("signup_approved", "en"))
+        [maria] = [
+            m for m in MentorStore(make_engine(stack.database_url)).all() if m.first_name == "Maria"
+        ]
+        assert maria.active and maria.languages == ("en", "es") and maria.countries == ("ES",)
+        assert maria.capacity == 2 and maria.timezone == "Europe/Madrid"
+        assert maria.channel == "telegram" and maria.address == str(applicant)
+        # asking again: she is a mentor already
+        say("I want to become a mentor")
+        assert replies()[-1]["text"] == book.text("signup_already", "en")
+    finally:
+        stack.stop()
+
+
+def test_two_messages_it_cannot_understand_offer_a_person(stack: Stack, book: Catalog) -> None:
+    sender = "handoff-fallbacks"
+    stack.say(sender, "hello")
+    first = stack.say(sender, "qwrtz plfnk vbbzx")
+    assert not any(book.text("handoff_consent_question", "en") == m.get("text") for m in first)
+    second = stack.say(sender, "zzkrp vlorb mnqtt")
+    texts = [m.get("text") or "" for m in second]
+    assert texts[0].startswith(book.text("handoff_after_failures", "en"))
+    assert texts[-1] == book.text("handoff_consent_question", "en")
+    titles = [b["title"] for b in second[-1]["buttons"]]
+    assert titles == [
+        book.text(key, "en")
+        for key in (
+            "button_handoff_share",
+            "button_handoff_share_all",
+            "button_handoff_no_summary",
+            "button_handoff_cancel",
+        )
+    ]
+    # her choice files the request (masked summary); "/end" cancels it
+    stack.say(sender, second[-1]["buttons"][0]["payload"])
+    [cancelled] = stack.say(sender, "/end")
+    assert cancelled["text"] == book.text("handoff_cancelled", "en")
+    [nothing] = stack.say(sender, "/end")
+    assert nothing["text"] == book.text("relay_no_conversation", "en")

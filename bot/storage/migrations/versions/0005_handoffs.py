@@ -1,4 +1,5 @@
-"""Handoffs to mentors, the offers made for each, and mentoring relationships.
+"""Handoffs to mentors, the offers made for each, mentoring relationships, and mentors who
+signed up in chat (waiting for a coordinator).
 
 Revision ID: 0005_handoffs
 Revises: 0004_mentors
@@ -82,15 +83,23 @@ def upgrade() -> None:
         sa.Column("closed_at", WHEN),
         sa.Column("closed_by", sa.String(16)),
         sa.Column("checkin_due_at", WHEN),
+        sa.Column("mentee_rating", sa.Integer()),
+        sa.Column("mentor_rating", sa.Integer()),
         sa.PrimaryKeyConstraint("id", name="pk_mentorships"),
     )
     for column in ("mentee_key", "mentor_ref", "closed_at", "checkin_due_at"):
         op.create_index(f"ix_mentorships_{column}", "mentorships", [column])
     # mentors are looked up by the address a message came from (is the sender a mentor?)
     op.create_index("ix_mentors_channel_address", "mentors", ["channel", "address"])
+    # mentors who signed up in chat wait for a coordinator's confirmation
+    for column in ("applied_at", "approved_at", "announced_at"):
+        op.add_column("mentors", sa.Column(column, WHEN))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mentors") as batch:
+        for column in ("applied_at", "approved_at", "announced_at"):
+            batch.drop_column(column)
     op.drop_index("ix_mentors_channel_address", table_name="mentors")
     op.drop_table("mentorships")
     op.drop_table("handoff_offers")
