@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 import httpx
 
-from bench.common import percentile, write_result
+from bench.common import messenger_env, percentile, write_result
 from bot.i18n import catalog
 from bot.mentoring.mentors import MentorStore, make_mentor
 from bot.storage import make_engine
@@ -212,17 +212,7 @@ def main() -> None:
 
     telegram, graph = FakeTelegram().start(), FakeGraph().start()
     work = Path(tempfile.mkdtemp(prefix="imentor-bench-handoff-"))
-    env = {
-        "TELEGRAM_TOKEN": "123456:BENCH",
-        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "WHATSAPP_ACCESS_TOKEN": "bench-access-token",
-        "WHATSAPP_PHONE_NUMBER_ID": wa.PHONE_ID,
-        "WHATSAPP_APP_SECRET": APP_SECRET,
-        "WHATSAPP_VERIFY_TOKEN": "bench-verify",
-        "WHATSAPP_GRAPH_URL": graph.url,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = messenger_env(telegram.base_url, graph.url, TELEGRAM_SECRET, APP_SECRET, wa.PHONE_ID)
     stack = start_stack(work, env_extra=env)
     try:
         result = measure(stack, telegram, graph, args.messages)

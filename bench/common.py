@@ -19,3 +19,20 @@ def write_result(result: dict[str, Any], out: str | Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {path}")
+
+
+def messenger_env(
+    telegram_url: str, graph_url: str, telegram_secret: str, app_secret: str, phone_id: str
+) -> dict[str, str]:
+    """The stack's environment with Telegram and WhatsApp pointed at the local fakes."""
+    return {
+        "TELEGRAM_TOKEN": "123456:BENCH",
+        "TELEGRAM_SECRET_TOKEN": telegram_secret,
+        "TELEGRAM_API_BASE_URL": telegram_url,
+        "WHATSAPP_ACCESS_TOKEN": "bench-access-token",
+        "WHATSAPP_PHONE_NUMBER_ID": phone_id,
+        "WHATSAPP_APP_SECRET": app_secret,
+        "WHATSAPP_VERIFY_TOKEN": "bench-verify",
+        "WHATSAPP_GRAPH_URL": graph_url,
+        "LOG_LEVEL": "WARNING",
+    }

@@ -330,14 +330,7 @@ class HandoffService:
     async def _announce(self, applicant: Mentor) -> None:
         """A new mentor signed up in chat: every coordinator gets Confirm / Reject."""
         book = catalog()
-        coordinators = [
-            m
-            for m in await asyncio.to_thread(MentorStore(self.store.engine).all, True)
-            if m.coordinator
-        ]
-        if not coordinators:
-            logger.error("handoff: a mentor application waits and no coordinator is set")
-        for coordinator in coordinators:
+        for coordinator in await self._coordinators("a mentor application"):
             language = mentor_language(coordinator)
             text = book.text(
                 "coordinator_new_mentor",
@@ -787,14 +780,7 @@ class HandoffService:
     async def _ticket(self, handoff: Handoff) -> None:
         """Nobody could take her: every coordinator gets the request with "Take it"."""
         book = catalog()
-        coordinators = [
-            m
-            for m in await asyncio.to_thread(MentorStore(self.store.engine).all, True)
-            if m.coordinator
-        ]
-        if not coordinators:
-            logger.error("handoff: request %s is waiting and no coordinator is set", handoff.ref)
-        for coordinator in coordinators:
+        for coordinator in await self._coordinators(f"request {handoff.ref}"):
             language = mentor_language(coordinator)
             text = book.text(
                 "coordinator_ticket",
@@ -809,6 +795,16 @@ class HandoffService:
             await self._tell_mentor(
                 coordinator, text, actions=actions, ref=handoff.ref, template_values=values
             )
+
+    async def _coordinators(self, waiting: str) -> List[Mentor]:
+        found = [
+            m
+            for m in await asyncio.to_thread(MentorStore(self.store.engine).all, True)
+            if m.coordinator
+        ]
+        if not found:
+            logger.error("handoff: %s is waiting and no coordinator is set", waiting)
+        return found
 
     async def _notice(self, handoff: Handoff) -> None:
         if handoff.mentor_notice != "forgotten" or not handoff.mentor_ref:

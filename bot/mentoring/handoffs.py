@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Iterator
 
@@ -34,6 +34,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.mentoring.matching import Need
 from bot.mentoring.mentors import Mentor
+from bot.storage import claim_each
+from bot.storage.records import aware
 from bot.storage.schema import handoff_offers, handoffs, mentors, mentorships
 
 OFFERING = "offering"
@@ -74,13 +76,6 @@ class Handoff:
     ended_by: str | None
     mentor_notice: str | None
     id: int = 0
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands datetimes back without their zone: they were stored in UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value
 
 
 def _need(text: str | None, language: str) -> Need:
@@ -251,29 +246,23 @@ class HandoffStore:
         """Requests whose next step is due (a new request, an offer that ran out, a waiting
         request to try again), each taken by this process for `lease`: another replica's
         sweeper skips them meanwhile."""
+        taken = claim_each(
+            self.engine,
+            handoffs,
+            handoffs.c.due_at,
+            select(handoffs.c.id, handoffs.c.due_at)
+            .where(handoffs.c.state.in_(LOOKING), handoffs.c.due_at <= now)
+            .order_by(handoffs.c.due_at)
+            .limit(limit),
+            now + lease,
+            handoffs.c.state.in_(LOOKING),
+        )
+        return [found for found in (self._by_id(row.id) for row in taken) if found is not None]
+
+    def _by_id(self, number: int) -> Handoff | None:
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(handoffs.c.id, handoffs.c.due_at)
-                .where(handoffs.c.state.in_(LOOKING), handoffs.c.due_at <= now)
-                .order_by(handoffs.c.due_at)
-                .limit(limit)
-            ).all()
-        claimed = []
-        for row in rows:
-            with self.engine.begin() as connection:
-                result = connection.execute(
-                    update(handoffs)
-                    .where(
-                        handoffs.c.id == row.id,
-                        handoffs.c.state.in_(LOOKING),
-                        handoffs.c.due_at == row.due_at,
-                    )
-                    .values(due_at=now + lease)
-                )
-                if result.rowcount:
-                    found = connection.execute(select(handoffs).where(handoffs.c.id == row.id))
-                    claimed.append(_handoff(found.one()))
-        return claimed
+            row = connection.execute(select(handoffs).where(handoffs.c.id == number)).first()
+        return _handoff(row) if row is not None else None
 
     def offers(self, handoff: Handoff) -> dict[str, str | None]:
         """Mentor ref → the answer to the offer (None while open), for every mentor offered."""
@@ -531,24 +520,17 @@ class HandoffStore:
     # -- things still to tell a mentor ------------------------------------------------------
     def take_notices(self, limit: int = 20) -> list[Handoff]:
         """Handoffs with something still to tell their mentor, each taken once."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(handoffs.c.id, handoffs.c.mentor_notice)
-                .where(handoffs.c.mentor_notice.is_not(None))
-                .limit(limit)
-            ).all()
-        taken = []
-        for row in rows:
-            with self.engine.begin() as connection:
-                found = connection.execute(select(handoffs).where(handoffs.c.id == row.id)).first()
-                result = connection.execute(
-                    update(handoffs)
-                    .where(handoffs.c.id == row.id, handoffs.c.mentor_notice == row.mentor_notice)
-                    .values(mentor_notice=None)
-                )
-                if result.rowcount and found is not None:
-                    taken.append(_handoff(found))
-        return taken
+        taken = claim_each(
+            self.engine,
+            handoffs,
+            handoffs.c.mentor_notice,
+            select(handoffs.c.id, handoffs.c.mentor_notice)
+            .where(handoffs.c.mentor_notice.is_not(None))
+            .limit(limit),
+            None,
+        )
+        found = [(self._by_id(row.id), row.mentor_notice) for row in taken]
+        return [replace(h, mentor_notice=notice) for h, notice in found if h is not None]
 
     # -- mentorships ----------------------------------------------------------------------
     def mentor_of_mentee(self, mentee_key: str) -> str | None:
@@ -620,30 +602,18 @@ class HandoffStore:
         self, now: dt.datetime, interval: dt.timedelta, limit: int = 20
     ) -> list[Mentorship]:
         """Open relationships whose check-in is due, each taken once (the next one is set)."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(mentorships.c.id, mentorships.c.checkin_due_at)
-                .where(mentorships.c.closed_at.is_(None), mentorships.c.checkin_due_at <= now)
-                .order_by(mentorships.c.checkin_due_at)
-                .limit(limit)
-            ).all()
-        due = []
-        for row in rows:
-            with self.engine.begin() as connection:
-                result = connection.execute(
-                    update(mentorships)
-                    .where(
-                        mentorships.c.id == row.id,
-                        mentorships.c.closed_at.is_(None),
-                        mentorships.c.checkin_due_at == row.checkin_due_at,
-                    )
-                    .values(checkin_due_at=now + interval)
-                )
-            if result.rowcount:
-                found = self.mentorship(f"ms-{row.id}")
-                if found is not None:
-                    due.append(found)
-        return due
+        taken = claim_each(
+            self.engine,
+            mentorships,
+            mentorships.c.checkin_due_at,
+            select(mentorships.c.id, mentorships.c.checkin_due_at)
+            .where(mentorships.c.closed_at.is_(None), mentorships.c.checkin_due_at <= now)
+            .order_by(mentorships.c.checkin_due_at)
+            .limit(limit),
+            now + interval,
+            mentorships.c.closed_at.is_(None),
+        )
+        return [m for m in (self.mentorship(f"ms-{row.id}") for row in taken) if m is not None]
 
     def rate_mentorship(self, ref: str, side: str, rating: int) -> bool:
         number = _mentorship_id(ref)

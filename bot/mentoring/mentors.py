@@ -311,31 +311,24 @@ class MentorStore:
 
     def announce_applications(self, now: dt.datetime) -> list[Mentor]:
         """Applications coordinators have not been told about yet, each taken once."""
-        with self.engine.connect() as connection:
-            refs = (
-                connection.execute(
-                    select(mentors.c.ref).where(
-                        mentors.c.applied_at.is_not(None),
-                        mentors.c.approved_at.is_(None),
-                        mentors.c.announced_at.is_(None),
-                        mentors.c.active.is_(False),
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        taken = []
-        for ref in refs:
-            with self.engine.begin() as connection:
-                result = connection.execute(
-                    update(mentors)
-                    .where(mentors.c.ref == ref, mentors.c.announced_at.is_(None))
-                    .values(announced_at=now)
-                )
-            found = self.get(ref) if result.rowcount else None
-            if found is not None:
-                taken.append(found)
-        return taken
+        from bot.storage import claim_each
+
+        waiting = (
+            mentors.c.applied_at.is_not(None),
+            mentors.c.approved_at.is_(None),
+            mentors.c.active.is_(False),
+        )
+        taken = claim_each(
+            self.engine,
+            mentors,
+            mentors.c.announced_at,
+            select(mentors.c.id, mentors.c.announced_at, mentors.c.ref).where(
+                mentors.c.announced_at.is_(None), *waiting
+            ),
+            now,
+            *waiting,
+        )
+        return [m for m in (self.get(row.ref) for row in taken) if m is not None]
 
     def approve(self, ref: str, now: dt.datetime) -> bool:
         """A coordinator confirms an application (once: False if it was not waiting)."""

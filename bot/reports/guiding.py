@@ -57,7 +57,14 @@ MIN_TIMES = 2  # a question asked once is not listed: it may be one person's own
 def _ratings(
     key: str, title: str, description: str, rows: Sequence[Feedback], kind: str
 ) -> Breakdown:
-    ratings = [r.rating for r in rows if r.kind == kind and r.rating in (1, 2, 3, 4, 5)]
+    return rating_breakdown(key, title, description, [r.rating for r in rows if r.kind == kind])
+
+
+def rating_breakdown(
+    key: str, title: str, description: str, values: Sequence[int | None]
+) -> Breakdown:
+    """1-5 ratings as a breakdown (5 stars first), with the mean when the total is shown."""
+    ratings = [v for v in values if v in (1, 2, 3, 4, 5)]
     counts = Counter(str(r) for r in ratings)
     cells = suppression.distribution({k: counts[k] for k in RATINGS})
     total = suppression.figure(len(ratings))

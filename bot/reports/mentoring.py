@@ -18,8 +18,10 @@ from sqlalchemy.engine import Engine
 from bot.knowledge.articles import COUNTRIES
 from bot.mentoring.handoffs import aware
 from bot.reports import suppression
+from bot.reports.guiding import rating_breakdown
 from bot.reports.labels import label
 from bot.reports.model import Breakdown, Column, CrossTable, Figure, Filters, Report, Row
+from bot.reports.queries import in_window
 from bot.reports.suppression import Cell
 from bot.storage.schema import handoffs, mentors, mentorships
 
@@ -40,16 +42,6 @@ WAIT_BUCKETS = (
     ("under_1440", "1 to 24 hours", 1440),
     ("longer", "More than a day", None),
 )
-RATINGS = ("5", "4", "3", "2", "1")
-
-
-def _window(column: Any, filters: Filters) -> list[Any]:
-    conditions = []
-    if filters.start() is not None:
-        conditions.append(column >= filters.start())
-    if filters.end() is not None:
-        conditions.append(column < filters.end())
-    return conditions
 
 
 def _outcome(row: Any) -> str:
@@ -66,27 +58,6 @@ def _minutes_to_accept(rows: Iterable[Any]) -> list[float]:
         for r in rows
         if r.accepted_at is not None
     ]
-
-
-def _ratings(key: str, title: str, description: str, values: Sequence[int]) -> Breakdown:
-    counts = Counter(str(v) for v in values if v in (1, 2, 3, 4, 5))
-    cells = suppression.distribution({k: counts[k] for k in RATINGS})
-    rated = sum(counts.values())
-    total = suppression.figure(rated)
-    mean = (
-        round(sum(int(k) * n for k, n in counts.items()) / rated, 2)
-        if not total.hidden and rated
-        else None
-    )
-    return Breakdown(
-        key=key,
-        title=title,
-        description=description,
-        unit="ratings",
-        total=total,
-        rows=tuple(Row(k, f"{k} star" + ("" if k == "1" else "s"), cells[k]) for k in RATINGS),
-        mean=mean,
-    )
 
 
 def _by_country_and_type(
@@ -109,11 +80,11 @@ def _by_country_and_type(
 def mentoring_report(engine: Engine, filters: Filters, now: dt.datetime | None = None) -> Report:
     with engine.connect() as connection:
         types = dict(connection.execute(select(mentors.c.ref, mentors.c.mentor_type)).all())
-        query = select(handoffs).where(*_window(handoffs.c.created_at, filters))
+        query = select(handoffs).where(*in_window(handoffs.c.created_at, filters))
         if filters.country:
             query = query.where(handoffs.c.country == filters.country)
         requests = connection.execute(query).all()
-        query = select(mentorships).where(*_window(mentorships.c.started_at, filters))
+        query = select(mentorships).where(*in_window(mentorships.c.started_at, filters))
         if filters.country:
             query = query.where(mentorships.c.country == filters.country)
         relations = connection.execute(query).all()
@@ -138,13 +109,13 @@ def mentoring_report(engine: Engine, filters: Filters, now: dt.datetime | None =
         mentor_ratings = [r.mentor_rating for r in requests if r.mentor_rating] + [
             r.mentor_rating for r in relations if r.mentor_rating
         ]
-        mentees = _ratings(
+        mentees = rating_breakdown(
             "mentee_rating",
             "Mentees' ratings",
             "How mentees rated a session (after /end) or the whole mentoring (when it closed).",
             mentee_ratings,
         )
-        mentors_rating = _ratings(
+        mentors_rating = rating_breakdown(
             "mentor_rating",
             "Mentors' ratings",
             "How mentors rated a session or the whole mentoring, 1 to 5.",

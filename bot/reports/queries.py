@@ -42,7 +42,7 @@ def _answers(text: str | None, person_id: int) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _in_window(column: Any, filters: Filters) -> list[Any]:
+def in_window(column: Any, filters: Filters) -> list[Any]:
     conditions = []
     if filters.start() is not None:
         conditions.append(column >= filters.start())
@@ -57,7 +57,7 @@ def latest_intakes(connection: Connection, filters: Filters) -> list[Intake]:
     query = (
         sa.select(intake_answers.c.person_id, intake_answers.c.version, intake_answers.c.answers)
         .where(intake_answers.c.completed.is_(True))
-        .where(*_in_window(intake_answers.c.updated_at, filters))
+        .where(*in_window(intake_answers.c.updated_at, filters))
         .order_by(intake_answers.c.person_id, intake_answers.c.version)
     )
     latest: dict[int, Intake] = {}
@@ -104,7 +104,7 @@ def question_groups(
     c = kb_questions.c
     query = (
         sa.select(c.person, c.country, c.outcome, c.article_id, c.helpful, sa.func.count())
-        .where(*_in_window(c.asked_at, filters))
+        .where(*in_window(c.asked_at, filters))
         .group_by(c.person, c.country, c.outcome, c.article_id, c.helpful)
     )
     groups = []
@@ -134,7 +134,7 @@ def unanswered_texts(
         sa.select(c.question, c.language, c.person, c.country, sa.func.count())
         .where(c.outcome.in_(tuple(outcomes)))
         .where(c.question.is_not(None))
-        .where(*_in_window(c.asked_at, filters))
+        .where(*in_window(c.asked_at, filters))
         .group_by(c.question, c.language, c.person, c.country)
     )
     totals: dict[tuple[str, str], int] = {}
@@ -162,7 +162,7 @@ def feedback_rows(
     query = (
         sa.select(f.kind, people.c.key, f.rating, f.comment)
         .select_from(feedback.outerjoin(people, people.c.id == f.person_id))
-        .where(*_in_window(f.at, filters))
+        .where(*in_window(f.at, filters))
     )
     rows = []
     for kind, key, rating, comment in connection.execute(query):

@@ -189,6 +189,29 @@ def forget_person(engine: Engine, key: str) -> int:
         )
 
 
+def claim_each(
+    engine: Engine, table: Any, column: Any, candidates: Any, value: Any, *still: Any
+) -> list[Any]:
+    """The rows of `candidates` (a query of `table.c.id` and `column`) this process takes, each
+    by moving `column` from what was read to `value` while `still` holds: a sweeper on another
+    replica reading the same rows takes none of them a second time."""
+    with engine.connect() as connection:
+        rows = connection.execute(candidates).all()
+    taken = []
+    for row in rows:
+        read = row._mapping[column.name]
+        unchanged = column.is_(None) if read is None else column == read
+        with engine.begin() as connection:
+            result = connection.execute(
+                update(table)
+                .where(table.c.id == row.id, unchanged, *still)
+                .values({column.name: value})
+            )
+        if result.rowcount:
+            taken.append(row)
+    return taken
+
+
 _logs: dict[str, QuestionLog] = {}
 
 

@@ -22,7 +22,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
+def aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands datetimes back without their time zone: they were stored in UTC."""
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.timezone.utc)
@@ -76,7 +76,7 @@ class PersonRecords:
                 .order_by(consents.c.id.desc())
                 .limit(1)
             ).first()
-        return _aware(row.at) if row is not None and row.granted else None
+        return aware(row.at) if row is not None and row.granted else None
 
     def record_consent(
         self,
@@ -112,7 +112,7 @@ class PersonRecords:
             ).first()
         if row is None:
             return None
-        return Intake(row.version, json.loads(row.answers), row.completed, _aware(row.updated_at))
+        return Intake(row.version, json.loads(row.answers), row.completed, aware(row.updated_at))
 
     def save_intake(
         self, key: str, channel: str, language: str, answers: dict[str, Any], completed: bool

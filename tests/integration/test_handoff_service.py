@@ -9,7 +9,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
@@ -30,34 +30,12 @@ from channels.handoff import END, HandoffConfig, HandoffService, Hooks
 from channels.notify import MentorNotifier
 from channels.telegram import TelegramConfig
 from channels.whatsapp import WhatsAppConfig
-from tests.auxil.databases import database_url
 from tests.auxil.fake_graph import FakeGraph
 from tests.auxil.fake_telegram import FakeTelegram
 
 KEY = "handoff-test-key-0123456789abcdef0123456789"
 T0 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone.utc)  # a Monday morning
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
-
-
-@pytest.fixture(scope="module")
-def telegram() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def graph() -> Iterator[FakeGraph]:
-    server = FakeGraph().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    for made in database_url(request.param, tmp_path):
-        yield made
-        question_log(made).engine.dispose()
 
 
 class Clock:

@@ -10,7 +10,7 @@ import hmac
 import json
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import httpx
 import pytest
@@ -32,20 +32,6 @@ WA_SECRET = "handoff-app-secret-0123456789"
 MENTEE_WA = "34600009001"
 MENTOR_TG = 8101
 MENTOR_WA = "34600009900"
-
-
-@pytest.fixture(scope="module")
-def telegram() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def graph() -> Iterator[FakeGraph]:
-    server = FakeGraph().start()
-    yield server
-    server.stop()
 
 
 def environment(telegram: FakeTelegram, graph: FakeGraph) -> dict[str, str]:
@@ -337,6 +323,7 @@ def test_becoming_a_mentor_in_chat_then_a_coordinator_confirms(
             raise AssertionError(f"no button {title!r}")
 
         say("/start")
+        eventually(lambda: len(replies()) >= 3)  # the greeting, the privacy notice, the menu
         tap(book.text("button_menu_become_mentor", "en"))
         assert replies()[-1]["text"] == book.text("signup_consent", "en")
         tap(book.text("button_intake_agree", "en"))
@@ -396,3 +383,79 @@ def test_two_messages_it_cannot_understand_offer_a_person(stack: Stack, book: Ca
     assert cancelled["text"] == book.text("handoff_cancelled", "en")
     [nothing] = stack.say(sender, "/end")
     assert nothing["text"] == book.text("relay_no_conversation", "en")
+
+
+def test_telegram_mentee_and_whatsapp_mentor_with_buttons(
+    tmp_path: Path, telegram: FakeTelegram, graph: FakeGraph, book: Catalog
+) -> None:
+    stack = start_stack(tmp_path, env_extra=environment(telegram, graph))
+    mentee, mentor_number = 8301, "34600009911"
+    update_ids = iter(range(30_000, 30_100))
+    try:
+        add_mentors(
+            stack,
+            {
+                "first_name": "Olga",
+                "languages": "en;uk",
+                "countries": "PL",
+                "channel": "whatsapp",
+                "address": mentor_number,
+            },
+        )
+        # the mentor wrote today: her 24-hour window is open, so the offer has reply buttons
+        to_whatsapp(stack, wa.text(mentor_number, "wamid.o1", "hello"))
+        eventually(lambda: len(graph.sent_to(mentor_number)) >= 3)
+
+        def tap(title: str) -> None:
+            for message in reversed(telegram.sent(mentee)):
+                for row in (message.get("reply_markup") or {}).get("inline_keyboard") or []:
+                    if row[0]["text"] == title:
+                        data = row[0]["callback_data"]
+                        to_telegram(stack, tg.callback(next(update_ids), data, mentee))
+                        return
+            raise AssertionError(f"no button {title!r}")
+
+        to_telegram(stack, tg.message(next(update_ids), "/start", mentee))
+        eventually(lambda: len(telegram.sent(mentee)) >= 3)
+        to_telegram(stack, tg.message(next(update_ids), "/mentor", mentee))
+        eventually(
+            lambda: telegram.sent(mentee)[-1]["text"] == book.text("handoff_consent_question", "en")
+        )
+        tap(book.text("button_handoff_no_summary", "en"))
+        offer = eventually(
+            lambda: [
+                m
+                for m in graph.sent_to(mentor_number)
+                if m["type"] == "interactive" and wa_text(m).startswith("New mentoring request")
+            ]
+        )[-1]
+        assert book.text("handoff_no_summary", "en") in wa_text(offer)
+        choices = wa_choices(offer)
+        accept = choices[book.text("button_accept", "en")]
+        to_whatsapp(stack, wa.button_reply(mentor_number, "wamid.o2", accept, "Accept"))
+        eventually(lambda: telegram.sent(mentee)[-1]["text"].startswith("Good news: Olga"))
+        to_telegram(stack, tg.message(next(update_ids), "Where do I find a bookkeeper?", mentee))
+        eventually(
+            lambda: wa_text(graph.sent_to(mentor_number)[-1]).endswith(
+                ": Where do I find a bookkeeper?"
+            )
+        )
+        to_whatsapp(stack, wa.text(mentor_number, "wamid.o3", "Ask the chamber of commerce."))
+        said = book.text(
+            "relay_from_mentor", "en", name="Olga", text="Ask the chamber of commerce."
+        )
+        eventually(lambda: telegram.sent(mentee)[-1]["text"] == said)
+        # her /help: options as buttons; "End the conversation" ends it, and both rate it
+        to_telegram(stack, tg.message(next(update_ids), "/help", mentee))
+        eventually(
+            lambda: (
+                telegram.sent(mentee)[-1]["text"]
+                == book.text("relay_help_mentee", "en", name="Olga")
+            )
+        )
+        tap(book.text("button_relay_end", "en"))
+        rating = book.text("feedback_ask_session_rating", "en")
+        eventually(lambda: any(m["text"] == rating for m in telegram.sent(mentee)))
+        eventually(lambda: any(wa_text(m) == rating for m in graph.sent_to(mentor_number)))
+    finally:
+        stack.stop()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -16,16 +15,10 @@ from bot.mentoring.mentors import MentorStore, make_mentor
 from bot.settings import Settings
 from bot.storage import make_engine, person_key
 from bot.storage.records import PersonRecords
-from tests.auxil.databases import database_url
 
 KEY = "mentor-test-key-0123456789abcdef0123456789"
 NOW = dt.datetime(2026, 11, 30, 10, tzinfo=dt.timezone.utc)
 CSV = (Path(__file__).parents[1] / "data" / "mentors.csv").read_text(encoding="utf-8")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from database_url(request.param, tmp_path)
 
 
 def test_mentors_are_kept_changed_and_erased(url: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -18,34 +17,12 @@ from channels.common import run_on_plain_loop as run
 from channels.notify import MentorNotifier, Notice, NotificationFailed, Sent
 from channels.telegram import TelegramConfig
 from channels.whatsapp import WhatsAppConfig
-from tests.auxil.databases import database_url
 from tests.auxil.fake_graph import FakeGraph
 from tests.auxil.fake_telegram import FakeTelegram
 
 KEY = "notify-test-key-0123456789abcdef0123456789"
 MENTOR_PHONE = "358401234567"
 ACTIONS = (("Accept", "accept"), ("Decline", "decline"))
-
-
-@pytest.fixture(scope="module")
-def telegram() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def graph() -> Iterator[FakeGraph]:
-    server = FakeGraph().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    for made in database_url(request.param, tmp_path):
-        yield made
-        question_log(made).engine.dispose()  # before the database is dropped
 
 
 def notifier(url: str, telegram: FakeTelegram, graph: FakeGraph) -> MentorNotifier:

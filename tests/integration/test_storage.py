@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -22,14 +21,8 @@ from bot.storage.schema import (
     metadata,
     people,
 )
-from tests.auxil.databases import database_url
 
 NOW = dt.datetime(2026, 11, 27, 12, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from database_url(request.param, tmp_path)
 
 
 def test_the_migrations_build_exactly_the_schema_the_code_describes(url: str) -> None:

@@ -28,13 +28,6 @@ VERIFY = "test-verify-token"
 
 
 @pytest.fixture(scope="module")
-def graph() -> Iterator[FakeGraph]:
-    server = FakeGraph().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def wa_stack(tmp_path_factory: pytest.TempPathFactory, graph: FakeGraph) -> Iterator[Stack]:
     env = {
         "WHATSAPP_ACCESS_TOKEN": "test-access-token",
