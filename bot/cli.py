@@ -256,7 +256,8 @@ def _demo_data(args: argparse.Namespace) -> int:
         engine.dispose()
     print(
         f"demo-data: {summary.people} people, {summary.intakes} intake answers, "
-        f"{summary.questions} questions and {summary.feedback} feedback rows in {where} "
+        f"{summary.questions} questions, {summary.feedback} feedback rows and "
+        f"{summary.handoffs} requests for a mentor in {where} "
         f"(seed {args.seed}; {summary.removed} earlier demo people replaced)"
     )
     return 0

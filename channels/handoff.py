@@ -659,6 +659,10 @@ class HandoffService:
         mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, mentorship.mentor_ref)
         if mentor is None:
             return
+        if mentorship.mentee_key:
+            talking = await asyncio.to_thread(self.store.open_for_mentee, mentorship.mentee_key)
+            if talking is not None and talking.state == ACCEPTED:
+                return  # they are talking now: asked at the next check-in instead
         if mentorship.mentee_channel and mentorship.mentee_address:
             language = mentorship.language
             buttons = [

@@ -1,5 +1,7 @@
 """Synthetic data for trying the reports: `imentor demo-data` fills a database with made-up
-people (channel "demo", keys "demo-<n>"), their intake answers, questions and ratings.
+people (channel "demo", keys "demo-<n>"), their intake answers, questions and ratings, and
+their requests for a mentor and mentoring relationships (made-up mentor refs "m-demo<n>"; no
+mentor is added, so nobody real is ever offered a demo request).
 
 Everything is drawn from one seeded random generator, relative to the start of the current UTC
 day, so one seed gives the same rows all day. The questions use the real article ids. Nothing
@@ -21,7 +23,15 @@ from sqlalchemy.engine import Engine
 from bot import SUPPORTED_LANGUAGES
 from bot.knowledge.articles import ALL_COUNTRIES, Article, article_files, read_article
 from bot.reports.labels import knowledge_dir
-from bot.storage.schema import consents, feedback, intake_answers, kb_questions, people
+from bot.storage.schema import (
+    consents,
+    feedback,
+    handoffs,
+    intake_answers,
+    kb_questions,
+    mentorships,
+    people,
+)
 
 DEMO_CHANNEL = "demo"
 KEY_PREFIX = "demo-"
@@ -44,6 +54,7 @@ class DemoSummary:
     questions: int
     feedback: int
     removed: int  # demo people removed first (a previous run's)
+    handoffs: int = 0
 
 
 COUNTRIES = {"ES": 22, "TR": 20, "FI": 17, "PT": 16, "PL": 14, "SK": 11}
@@ -358,6 +369,8 @@ def generate(
         "intakes": [],
         "questions": [],
         "feedback": [],
+        "handoffs": [],
+        "mentorships": [],
     }
     # how each one's intake went: exactly these shares (10% never finished it, 16% did it again)
     plans = ["never"] * round(count * 0.10) + ["again"] * round(count * 0.16)
@@ -395,6 +408,7 @@ def generate(
 
     _questions(rng, persons, by_topic, quality, now, rows)
     _feedback(rng, persons, now, rows)
+    _mentoring(rng, persons, now, rows)
     for person in persons:
         rows["people"].append(
             {
@@ -582,6 +596,73 @@ def _feedback(
                 person.last_seen_at = max(person.last_seen_at, at)
 
 
+DEMO_MENTORS = 40
+REQUEST_SHARE = 0.3  # of the people, asked for a mentor
+
+
+def _mentoring(
+    rng: random.Random,
+    persons: Sequence[_Person],
+    now: dt.datetime,
+    rows: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Requests for a mentor: most accepted (after minutes to hours), some waiting for a
+    coordinator or cancelled; accepted ones become relationships, some closed, some rated."""
+    kinds = {n: ("business_angel" if n % 4 == 0 else "volunteer") for n in range(DEMO_MENTORS)}
+    for person in persons:
+        if rng.random() > REQUEST_SHARE:
+            continue
+        made = person.created_at + dt.timedelta(minutes=rng.randint(5, 600))
+        if made >= now:
+            continue
+        outcome = _pick(rng, {"accepted": 78, "waiting": 8, "cancelled": 14})
+        mentor = rng.randrange(DEMO_MENTORS)
+        wait = dt.timedelta(minutes=min(rng.lognormvariate(2.5, 1.0), 1440))
+        accepted = made + wait if outcome == "accepted" and made + wait < now else None
+        if outcome == "accepted" and accepted is None:
+            outcome = "waiting"
+        row = {
+            "ref": f"h-demo{person.n:06d}",
+            "pseudonym": f"#D{person.n % 1000:03d}",
+            "mentee_key": person.key,
+            "mentee_channel": DEMO_CHANNEL,
+            "language": person.language,
+            "country": person.country,
+            "state": {"accepted": "ended", "waiting": "waiting", "cancelled": "ended"}[outcome],
+            "mentor_ref": f"m-demo{mentor}" if accepted else None,
+            "created_at": made,
+            "accepted_at": accepted,
+            "ended_at": None if outcome == "waiting" else (accepted or made) + wait,
+            "ended_by": {"accepted": "mentee", "cancelled": "cancelled"}.get(outcome),
+            "mentee_rating": _rating(rng) if accepted and rng.random() < 0.6 else None,
+            "mentor_rating": _rating(rng) if accepted and rng.random() < 0.5 else None,
+        }
+        rows["handoffs"].append(row)
+        if accepted is not None:
+            closed = rng.random() < 0.35
+            rows["mentorships"].append(
+                {
+                    "mentee_key": person.key,
+                    "mentee_channel": DEMO_CHANNEL,
+                    "language": person.language,
+                    "country": person.country,
+                    "mentor_ref": row["mentor_ref"],
+                    "mentor_type": kinds[mentor],
+                    "started_at": accepted,
+                    "closed_at": accepted + dt.timedelta(days=rng.randint(7, 60))
+                    if closed
+                    else None,
+                    "closed_by": rng.choice(("mentee", "mentor")) if closed else None,
+                    "mentee_rating": _rating(rng) if closed and rng.random() < 0.7 else None,
+                    "mentor_rating": _rating(rng) if closed and rng.random() < 0.6 else None,
+                }
+            )
+
+
+def _rating(rng: random.Random) -> int:
+    return _pick(rng, {5: 45, 4: 32, 3: 13, 2: 6, 1: 4})
+
+
 def real_rows(engine: Engine) -> dict[str, int]:
     """What in the database is not demo data: people, and logged questions of anyone else."""
     with engine.connect() as connection:
@@ -598,7 +679,17 @@ def real_rows(engine: Engine) -> dict[str, int]:
                 )
             )
         ).scalar_one()
-    return {"people": int(humans), "questions": int(questions)}
+        requests = connection.execute(
+            sa.select(sa.func.count())
+            .select_from(handoffs)
+            .where(
+                sa.or_(
+                    handoffs.c.mentee_key.is_(None),
+                    sa.not_(handoffs.c.mentee_key.like(f"{KEY_PREFIX}%")),
+                )
+            )
+        ).scalar_one()
+    return {"people": int(humans), "questions": int(questions), "requests": int(requests)}
 
 
 def remove(connection: Any) -> int:
@@ -612,6 +703,8 @@ def remove(connection: Any) -> int:
     )
     for table in (feedback, intake_answers, consents):
         connection.execute(sa.delete(table).where(table.c.person_id.in_(ids)))
+    for table in (handoffs, mentorships):
+        connection.execute(sa.delete(table).where(table.c.mentee_channel == DEMO_CHANNEL))
     gone = connection.execute(sa.delete(people).where(people.c.channel == DEMO_CHANNEL))
     return int(gone.rowcount or 0)
 
@@ -642,8 +735,9 @@ def fill(
         real = real_rows(engine)
         if any(real.values()):
             raise RealDataError(
-                f"the database holds {real['people']} real people and {real['questions']} "
-                "logged questions that are not demo data"
+                f"the database holds {real['people']} real people, {real['questions']} "
+                f"logged questions and {real['requests']} requests for a mentor that are not "
+                "demo data"
             )
     rows = generate(count, seed, now, articles)
     with engine.begin() as connection:
@@ -665,10 +759,14 @@ def fill(
                 connection.execute(sa.insert(table), _with_ids(rows[name], ids))
         if rows["questions"]:
             connection.execute(sa.insert(kb_questions), rows["questions"])
+        for table, name in ((handoffs, "handoffs"), (mentorships, "mentorships")):
+            if rows[name]:
+                connection.execute(sa.insert(table), rows[name])
     return DemoSummary(
         people=len(rows["people"]),
         intakes=len(rows["intakes"]),
         questions=len(rows["questions"]),
         feedback=len(rows["feedback"]),
         removed=removed,
+        handoffs=len(rows["handoffs"]),
     )

@@ -221,9 +221,8 @@ def _cross_table(section: CrossTable) -> str:
         f'<section id="{_e(section.key)}" aria-labelledby="h-{_e(section.key)}">'
         f'<h2 id="h-{_e(section.key)}">{_e(section.title)}</h2>'
         f'<p class="desc">{_e(section.description)} The darker the cell, the larger the share.</p>'
-        f"<table><caption>{_e(section.title)}: people per topic and country "
-        "(share of the country's people)</caption>"
-        f'<thead><tr><th scope="col">Topic</th>{head}</tr></thead>'
+        f"<table><caption>{_e(section.title)}: {_e(section.caption)}</caption>"
+        f'<thead><tr><th scope="col">{_e(section.row_heading)}</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></section>"
     )
 

@@ -74,12 +74,18 @@ def _by_country_and_type(
         rows=tuple((c, label("country", c) if c != UNKNOWN else "Not known") for c in countries),
         columns=tuple(Column(t, TYPE_LABELS[t], totals[t]) for t in TYPES),
         cells=cells,
+        row_heading="Country",
+        caption="by her country and the kind of mentor (share of each kind's total)",
     )
 
 
 def mentoring_report(engine: Engine, filters: Filters, now: dt.datetime | None = None) -> Report:
     with engine.connect() as connection:
+        # the kind of mentor who accepted: as it was then (relationships keep it), else now
         types = dict(connection.execute(select(mentors.c.ref, mentors.c.mentor_type)).all())
+        types.update(
+            connection.execute(select(mentorships.c.mentor_ref, mentorships.c.mentor_type)).all()
+        )
         query = select(handoffs).where(*in_window(handoffs.c.created_at, filters))
         if filters.country:
             query = query.where(handoffs.c.country == filters.country)

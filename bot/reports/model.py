@@ -77,6 +77,8 @@ class CrossTable:
     rows: tuple[tuple[str, str], ...]  # (id, label)
     columns: tuple[Column, ...]
     cells: Mapping[str, Mapping[str, Cell]]
+    row_heading: str = "Topic"  # what the rows are
+    caption: str = "people per topic and country (share of the country's people)"
 
 
 @dataclass(frozen=True)

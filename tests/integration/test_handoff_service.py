@@ -446,6 +446,23 @@ def test_check_ins_ask_both_and_either_side_can_close_with_feedback(
     assert harness.conversation("web-k1")[-1][1] == book.text("mentorship_none", "es")
 
 
+def test_no_check_in_while_they_are_talking(harness: Harness, telegram: FakeTelegram) -> None:
+    ana = harness.mentor("Ana", "7921")
+    handoff = harness.request("web-k3")
+    harness.store.add_offer(handoff, ana.ref, T0, T0 + dt.timedelta(minutes=10))
+    harness.tap("7921", "accept", handoff.ref)
+    sent = len(telegram.sent("7921"))
+    harness.clock.advance(days=15)
+    harness.tick()
+    assert len(telegram.sent("7921")) == sent  # the relay is still open: no check-in
+    harness.says("widget", "web-k3", END)
+    harness.clock.advance(days=15)
+    harness.tick()
+    assert last_text(telegram, "7921") == book.text(
+        "checkin_mentor", "es", pseudonym=handoff.pseudonym
+    )
+
+
 def test_she_closes_the_mentoring_during_a_relay(harness: Harness, telegram: FakeTelegram) -> None:
     ana = harness.mentor("Ana", "7911")
     handoff = harness.request("web-k2")

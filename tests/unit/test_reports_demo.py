@@ -15,7 +15,7 @@ from bot.knowledge.articles import article_files, read_article
 from bot.reports import Filters, build
 from bot.reports.demo import DAYS, RealDataError, fill, generate, load_articles
 from bot.storage import make_engine
-from bot.storage.schema import intake_answers, kb_questions, people
+from bot.storage.schema import handoffs, intake_answers, kb_questions, people
 
 NOW = dt.datetime(2026, 11, 27, tzinfo=dt.timezone.utc)
 
@@ -107,6 +107,10 @@ def test_filling_twice_replaces_the_demo_rows_instead_of_adding_to_them(
     ) == sizes
     report = build(engine, "needs", Filters(), NOW)
     assert not report.too_few and isinstance(report.population.shown, int)
+    requests = count(engine, handoffs)
+    assert requests == first.handoffs == second.handoffs > 0  # replaced, not added to
+    mentoring = build(engine, "mentoring", Filters(), NOW)
+    assert not mentoring.too_few and mentoring.population.shown == requests
     engine.dispose()
 
 
