@@ -261,6 +261,7 @@ def rate_session(tracker: Tracker, ref: str, rating: int) -> None:
     """A post-session rating, on the handoff it is about: from the mentee or from its mentor
     (for `imentor report mentoring`)."""
     from bot.mentoring.handoffs import HandoffStore
+    from bot.mentoring.mentors import MentorStore
 
     key, channel, records = her_person(tracker)
     store = HandoffStore(records.engine)
@@ -271,7 +272,7 @@ def rate_session(tracker: Tracker, ref: str, rating: int) -> None:
     if about.mentee_key == key:
         rate(ref, "mentee", rating)
         return
-    mentor = store.mentor_at(channel, tracker.sender_id)
+    mentor = MentorStore(records.engine).at(channel, tracker.sender_id)
     if mentor is not None and mentor.ref == about.mentor_ref:
         rate(ref, "mentor", rating)
 

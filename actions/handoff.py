@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
+from dataclasses import dataclass
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import entity, her_language, her_person
 from bot.i18n import Catalog, catalog
 from bot.knowledge.service import knowledge
-from bot.mentoring.handoffs import HandoffStore
+from bot.mentoring.handoffs import HandoffConfig, HandoffStore
 from bot.mentoring.matching import Need
 from bot.mentoring.mentors import MentorStore
 from bot.mentoring.messages import minutes, render_summary
@@ -105,41 +105,52 @@ class ActionRequestMentor(Action):
         return await request_mentor(dispatcher, tracker)
 
 
+@dataclass
+class _Her:
+    key: str
+    channel: str
+    people: Any
+    store: HandoffStore
+    cannot: str | None  # why she cannot ask for a mentor here and now (a message key)
+    answers: Dict[str, Any]
+
+
+async def _her(tracker: Tracker) -> _Her:
+    """Who she is, whether she may ask for a mentor now, and her survey answers."""
+    key, channel, people = her_person(tracker)
+    store = HandoffStore(people.engine)
+    if channel not in RELAY_CHANNELS:
+        return _Her(key, channel, people, store, "handoff_unreachable_channel", {})
+    if await asyncio.to_thread(store.open_for_mentee, key) is not None:
+        return _Her(key, channel, people, store, "handoff_already_looking", {})
+    intake = await asyncio.to_thread(people.latest_intake, key)
+    answers = dict(intake.answers) if intake is not None else {}
+    return _Her(key, channel, people, store, None, answers)
+
+
 async def offer_mentor(
     dispatcher: CollectingDispatcher, tracker: Tracker, intro: str
 ) -> List[EventType] | None:
     """After questions it could not answer: the consent question for a mentor, when she can
     have one here and is not waiting for one already (else None: nothing was said)."""
-    key, channel, people = her_person(tracker)
-    if channel not in RELAY_CHANNELS:
+    her = await _her(tracker)
+    if her.cannot is not None:
         return None
-    if await asyncio.to_thread(HandoffStore(people.engine).open_for_mentee, key) is not None:
-        return None
-    intake = await asyncio.to_thread(people.latest_intake, key)
-    answers = dict(intake.answers) if intake is not None else {}
-    consent_messages(dispatcher, tracker, catalog(), her_language(tracker), answers, intro)
+    consent_messages(dispatcher, tracker, catalog(), her_language(tracker), her.answers, intro)
     return [SlotSet("kb_failures", 0)]
 
 
-async def request_mentor(
-    dispatcher: CollectingDispatcher, tracker: Tracker, intro: str | None = None
-) -> List[EventType]:
+async def request_mentor(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     language = her_language(tracker)
     book = catalog()
-    key, channel, people = her_person(tracker)
-    if channel not in RELAY_CHANNELS:
-        dispatcher.utter_message(text=book.text("handoff_unreachable_channel", language))
+    her = await _her(tracker)
+    if her.cannot is not None:
+        dispatcher.utter_message(text=book.text(her.cannot, language))
         return []
-    store = HandoffStore(people.engine)
-    waiting = await asyncio.to_thread(store.open_for_mentee, key)
-    if waiting is not None:
-        dispatcher.utter_message(text=book.text("handoff_already_looking", language))
-        return []
-    intake = await asyncio.to_thread(people.latest_intake, key)
-    answers = dict(intake.answers) if intake is not None else {}
+    key, channel, people, store, answers = her.key, her.channel, her.people, her.store, her.answers
     share = entity(tracker, "share")
     if share not in SHARE:
-        consent_messages(dispatcher, tracker, book, language, answers, intro)
+        consent_messages(dispatcher, tracker, book, language, answers)
         return [SlotSet("kb_failures", 0)]
     if share == "cancel":
         dispatcher.utter_message(text=book.text("handoff_cancel_kept", language))
@@ -173,9 +184,8 @@ async def request_mentor(
             preferred_mentor=preferred,
         )
     )
-    offer_minutes = float(os.environ.get("HANDOFF_OFFER_MINUTES") or "10")
     text = book.text(
-        "handoff_asking", language, minutes=minutes(dt.timedelta(minutes=offer_minutes))
+        "handoff_asking", language, minutes=minutes(HandoffConfig.from_env().offer_after)
     )
     dispatcher.utter_message(text=text)
     return [SlotSet("kb_failures", 0)]

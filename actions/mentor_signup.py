@@ -21,8 +21,8 @@ from bot.i18n import Catalog, catalog
 from bot.intake import survey
 from bot.intake import words as lexicon
 from bot.knowledge.articles import COUNTRIES
-from bot.mentoring.handoffs import HandoffStore
 from bot.mentoring.mentors import MentorError, MentorStore, make_mentor
+from bot.mentoring.messages import signup_lines
 
 REQUESTED = "requested_slot"
 PREFIX = "mentor_"
@@ -136,9 +136,7 @@ class ActionMentorStart(Action):
         if channel not in CHANNELS:
             dispatcher.utter_message(text=book.text("signup_only_messengers", language))
             return []
-        found = await asyncio.to_thread(
-            HandoffStore(people.engine).mentor_at, channel, tracker.sender_id
-        )
+        found = await asyncio.to_thread(MentorStore(people.engine).at, channel, tracker.sender_id)
         if found is not None:
             pending = await asyncio.to_thread(MentorStore(people.engine).pending, found.ref)
             key = "signup_pending" if pending else "signup_already"
@@ -241,27 +239,19 @@ def question(tracker: Tracker, step: str, language: str, book: Catalog) -> Dict[
 
 
 def summary_lines(answers: Dict[str, Any], language: str, book: Catalog) -> List[str]:
-    topics = [t for t in answers.get("topics") or [] if t != "-"]
+    """Her answers as she is asked to confirm them (hours as the button she chose)."""
     hours = HOURS.get(str(answers.get("hours")), ("button_hours_any", ""))[0]
-    values = {
-        "name": str(answers.get("name") or ""),
-        "languages": ", ".join(
-            book.locales[c].name for c in answers.get("languages") or [] if c in book.locales
-        ),
-        "country": book.text(f"country_{answers['country']}", language)
-        if answers.get("country") in COUNTRIES
-        else "",
-        "topics": ", ".join(
-            book.text(f"topic_{t}", language) for t in topics if book.has(f"topic_{t}")
-        )
-        or book.text("intake_not_given", language),
-        "type": book.text(f"intake_mentor_type_{answers.get('type') or 'volunteer'}", language),
-        "capacity": str(answers.get("capacity") or ""),
-        "hours": book.text(hours, language),
-    }
-    return [
-        book.text(f"signup_field_{field}", language, value=value) for field, value in values.items()
-    ]
+    return signup_lines(
+        book,
+        language,
+        name=str(answers.get("name") or ""),
+        languages=[c for c in answers.get("languages") or [] if c in book.locales],
+        countries=[answers["country"]] if answers.get("country") in COUNTRIES else [],
+        topics=[t for t in answers.get("topics") or [] if t != "-"],
+        mentor_type=str(answers.get("type") or "volunteer"),
+        capacity=answers.get("capacity") or "",
+        hours=book.text(hours, language),
+    )
 
 
 class _AskMentor(Action):

@@ -212,10 +212,17 @@ def handoff_service() -> Any:
     return handoff.service()
 
 
+async def kept_in_conversation(sender: str, language: str) -> None:
+    """For channels with nothing to send to (the widget, REST): what the handoff says to her is
+    kept in her conversation, where /widget/history reads it, and answers her own request in
+    its response (HandoffService.route's `reply`)."""
+    return None
+
+
 def attach_to_handoff(
     channel: str,
     on_new_message: Callable[[Any], Awaitable[Any]],
-    output_for: Callable[[str, str], Awaitable[Any]],
+    output_for: Callable[[str, str], Awaitable[Any]] = kept_in_conversation,
 ) -> None:
     """Let the handoff relay write to this channel's people and start their ratings."""
     from channels import handoff

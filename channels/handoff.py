@@ -23,10 +23,9 @@ import asyncio
 import contextvars
 import datetime as dt
 import logging
-import os
 import re
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
@@ -35,7 +34,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.i18n import catalog
-from bot.mentoring.handoffs import ACCEPTED, Accept, Handoff, HandoffStore, Mentorship
+from bot.mentoring.handoffs import (
+    ACCEPTED,
+    Accept,
+    Handoff,
+    HandoffConfig,
+    HandoffStore,
+    Mentorship,
+)
 from bot.mentoring.matching import Directory, Match, rank
 from bot.mentoring.mentors import Mentor, MentorStore
 from bot.mentoring.messages import (
@@ -73,37 +79,6 @@ _REPLY: contextvars.ContextVar[tuple[str, str, Any] | None] = contextvars.Contex
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-@dataclass(frozen=True)
-class HandoffConfig:
-    offer_after: dt.timedelta = dt.timedelta(minutes=10)
-    retry_after: dt.timedelta = dt.timedelta(minutes=60)
-    checkin_after: dt.timedelta = dt.timedelta(days=14)
-    coordinator_hours: int = 48
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> HandoffConfig:
-        env = os.environ if env is None else env
-
-        def number(name: str, default: float) -> float:
-            value = env.get(name)
-            if not value:
-                return default
-            try:
-                found = float(value)
-            except ValueError as exc:
-                raise ValueError(f"{name} must be a number, not {value!r}") from exc
-            if found <= 0:
-                raise ValueError(f"{name} must be more than 0")
-            return found
-
-        return cls(
-            offer_after=dt.timedelta(minutes=number("HANDOFF_OFFER_MINUTES", 10)),
-            retry_after=dt.timedelta(minutes=number("HANDOFF_RETRY_MINUTES", 60)),
-            checkin_after=dt.timedelta(days=number("HANDOFF_CHECKIN_DAYS", 14)),
-            coordinator_hours=int(number("HANDOFF_COORDINATOR_HOURS", 48)),
-        )
 
 
 # How each channel sends to one of its people: (address, language) → an output channel, or
@@ -150,9 +125,13 @@ class HandoffService:
         return self._store
 
     @property
+    def mentors(self) -> MentorStore:
+        return MentorStore(self.store.engine)
+
+    @property
     def directory(self) -> Directory:
         if self._directory is None:
-            self._directory = Directory(MentorStore(self.store.engine))
+            self._directory = Directory(self.mentors)
         return self._directory
 
     def attach(self, channel: str, hooks: Hooks) -> None:
@@ -229,7 +208,7 @@ class HandoffService:
     def _lookup(self, channel: str, sender: str):
         mentor = relays = None
         if channel in ("telegram", "whatsapp"):
-            mentor = self.store.mentor_at(channel, sender)
+            mentor = self.mentors.at(channel, sender)
             relays = self.store.relays_of(mentor.ref) if mentor is not None else None
         if relays:
             return mentor, relays, None
@@ -243,7 +222,7 @@ class HandoffService:
             return False
         action, ref = found
         now = self.clock()
-        mentor = await asyncio.to_thread(self.store.mentor_at, channel, sender)
+        mentor = await asyncio.to_thread(self.mentors.at, channel, sender)
         handoff = await asyncio.to_thread(self.store.get, ref)
         if mentor is None:
             return True  # no longer a mentor (removed): nothing to do
@@ -260,7 +239,7 @@ class HandoffService:
                 action == "take" and mentor.coordinator,
             )
             if result is Accept.ACCEPTED and handoff is not None:
-                await self._accepted(ref, mentor)
+                await self._accepted(handoff, mentor)
                 return True
             if result is Accept.FULL:
                 await asyncio.to_thread(self.store.answer_offer, ref, mentor.ref, "full", now)
@@ -310,7 +289,7 @@ class HandoffService:
 
     async def _review(self, coordinator: Mentor, ref: str, approve: bool) -> None:
         """A coordinator confirms or rejects a mentor who signed up in chat."""
-        mentors = MentorStore(self.store.engine)
+        mentors = self.mentors
         applicant = await asyncio.to_thread(mentors.get, ref)
         if applicant is None:
             return
@@ -374,7 +353,7 @@ class HandoffService:
             ):
                 await asyncio.to_thread(self.store.end, relay.ref, by, now)
         book = catalog()
-        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, closed.mentor_ref)
+        mentor = await asyncio.to_thread(self.mentors.get, closed.mentor_ref)
         name = mentor.first_name if mentor is not None else ""
         if closed.mentee_channel and closed.mentee_address:
             text = book.text("mentorship_closed_mentee", closed.language, name=name)
@@ -403,7 +382,7 @@ class HandoffService:
     async def _from_mentee(
         self, handoff: Handoff, text: str, metadata: Dict[str, Any] | None
     ) -> None:
-        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, handoff.mentor_ref)
+        mentor = await asyncio.to_thread(self.mentors.get, handoff.mentor_ref)
         if mentor is not None:
             relays = await asyncio.to_thread(self.store.relays_of, mentor.ref)
             language = mentor_language(mentor)
@@ -457,10 +436,8 @@ class HandoffService:
         await self.tell_mentee(focus, body)
 
     # -- acceptance and the end -----------------------------------------------------------------
-    async def _accepted(self, ref: str, mentor: Mentor) -> None:
-        handoff = await asyncio.to_thread(self.store.get, ref)
-        if handoff is None:
-            return
+    async def _accepted(self, handoff: Handoff, mentor: Mentor) -> None:
+        """Both are told (her code, language and channel are as read before the accept)."""
         book = catalog()
         language = mentor_language(mentor)
         await self._tell_mentor(
@@ -482,7 +459,7 @@ class HandoffService:
         if ended.state != ACCEPTED:  # a request she cancelled before anyone accepted
             await self.tell_mentee(ended, book.text("handoff_cancelled", ended.language))
             return
-        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, ended.mentor_ref)
+        mentor = await asyncio.to_thread(self.mentors.get, ended.mentor_ref)
         await self.tell_mentee(ended, book.text("relay_ended_mentee", ended.language))
         await self._rating(ended.mentee_channel, ended.mentee_address, ended.language, ended.ref)
         if mentor is not None:
@@ -521,7 +498,7 @@ class HandoffService:
     # -- help ---------------------------------------------------------------------------------
     async def _mentee_help(self, handoff: Handoff) -> None:
         book = catalog()
-        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, handoff.mentor_ref)
+        mentor = await asyncio.to_thread(self.mentors.get, handoff.mentor_ref)
         name = mentor.first_name if mentor is not None else ""
         buttons = [
             {"title": book.text("button_relay_end", handoff.language), "payload": END},
@@ -643,8 +620,7 @@ class HandoffService:
         for handoff in await asyncio.to_thread(self.store.take_notices):
             await self._notice(handoff)
             steps += 1
-        mentors = MentorStore(self.store.engine)
-        for applicant in await asyncio.to_thread(mentors.announce_applications, now):
+        for applicant in await asyncio.to_thread(self.mentors.announce_applications, now):
             await self._announce(applicant)
             steps += 1
         interval = self.config.checkin_after
@@ -656,7 +632,7 @@ class HandoffService:
     async def _checkin(self, mentorship: Mentorship) -> None:
         """Both are asked how it is going: she can carry on, talk again, or end it."""
         book = catalog()
-        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, mentorship.mentor_ref)
+        mentor = await asyncio.to_thread(self.mentors.get, mentorship.mentor_ref)
         if mentor is None:
             return
         if mentorship.mentee_key:
@@ -705,7 +681,7 @@ class HandoffService:
     async def _offer_next(self, handoff: Handoff, now: dt.datetime) -> None:
         book = catalog()
         for ref in await asyncio.to_thread(self.store.close_open_offers, handoff, "expired", now):
-            mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, ref)
+            mentor = await asyncio.to_thread(self.mentors.get, ref)
             if mentor is not None:
                 text = book.text(
                     "handoff_offer_expired",
@@ -801,11 +777,7 @@ class HandoffService:
             )
 
     async def _coordinators(self, waiting: str) -> List[Mentor]:
-        found = [
-            m
-            for m in await asyncio.to_thread(MentorStore(self.store.engine).all, True)
-            if m.coordinator
-        ]
+        found = [m for m in await asyncio.to_thread(self.mentors.all, True) if m.coordinator]
         if not found:
             logger.error("handoff: %s is waiting and no coordinator is set", waiting)
         return found
@@ -813,7 +785,7 @@ class HandoffService:
     async def _notice(self, handoff: Handoff) -> None:
         if handoff.mentor_notice != "forgotten" or not handoff.mentor_ref:
             return
-        mentor = await asyncio.to_thread(MentorStore(self.store.engine).get, handoff.mentor_ref)
+        mentor = await asyncio.to_thread(self.mentors.get, handoff.mentor_ref)
         if mentor is not None:
             text = catalog().text(
                 "relay_forgotten_mentor", mentor_language(mentor), pseudonym=handoff.pseudonym
@@ -835,8 +807,8 @@ def service() -> HandoffService:
 
 
 class HandoffInput(InputChannel):
-    """Runs the handoff sweeper in the Rasa server (`/handoff/` answers how many requests are
-    waiting, with no personal data)."""
+    """Runs the handoff sweeper in the Rasa server (`/handoff/` answers which channels the
+    relay can write to, with no personal data)."""
 
     @classmethod
     def name(cls) -> str:

@@ -53,7 +53,7 @@ class RestInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"imentor_{self.name()}_webhook", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
-        attach_to_handoff(self.name(), on_new_message, _kept_in_conversation)
+        attach_to_handoff(self.name(), on_new_message)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -104,10 +104,3 @@ class RestInput(InputChannel):
             return response.json(collector.messages)
 
         return hook
-
-
-async def _kept_in_conversation(sender: str, language: str) -> None:
-    """REST answers only the request it is given: what the handoff says to her later is kept
-    in her conversation (Rasa's tracker); what it says in answer to her request is in the
-    response (HandoffService.route's `reply`)."""
-    return None

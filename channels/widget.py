@@ -194,7 +194,7 @@ class WidgetInput(InputChannel):
         hook = Blueprint(f"imentor_{self.name()}", __name__)
         hook.listener("after_server_start")(freeze_startup_objects)
         hook.listener("before_server_start")(self.once.warm_up)
-        attach_to_handoff(self.name(), on_new_message, _kept_in_conversation)
+        attach_to_handoff(self.name(), on_new_message)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -326,12 +326,6 @@ class WidgetInput(InputChannel):
         if await handoff_service().relaying(self.name(), sender):
             found["relay"] = True  # a mentor may write any moment: the widget asks more often
         return found
-
-
-async def _kept_in_conversation(sender: str, language: str) -> None:
-    """The widget has nothing to send to: what the handoff says to her is read back from her
-    conversation by /widget/history."""
-    return None
 
 
 def _after(body: Dict[str, Any]) -> float:

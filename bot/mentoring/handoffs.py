@@ -22,11 +22,12 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import secrets
 import time
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from sqlalchemy import and_, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -109,6 +110,40 @@ def _handoff(row: Any) -> Handoff:
         ended_by=row.ended_by,
         mentor_notice=row.mentor_notice,
     )
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    """How long a mentor has to answer, how often waiting requests are tried again, how often
+    check-ins come, and what she is told about a coordinator's answer (HANDOFF_* variables)."""
+
+    offer_after: dt.timedelta = dt.timedelta(minutes=10)
+    retry_after: dt.timedelta = dt.timedelta(minutes=60)
+    checkin_after: dt.timedelta = dt.timedelta(days=14)
+    coordinator_hours: int = 48
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> HandoffConfig:
+        env = os.environ if env is None else env
+
+        def number(name: str, default: float) -> float:
+            value = env.get(name)
+            if not value:
+                return default
+            try:
+                found = float(value)
+            except ValueError as exc:
+                raise ValueError(f"{name} must be a number, not {value!r}") from exc
+            if found <= 0:
+                raise ValueError(f"{name} must be more than 0")
+            return found
+
+        return cls(
+            offer_after=dt.timedelta(minutes=number("HANDOFF_OFFER_MINUTES", 10)),
+            retry_after=dt.timedelta(minutes=number("HANDOFF_RETRY_MINUTES", 60)),
+            checkin_after=dt.timedelta(days=number("HANDOFF_CHECKIN_DAYS", 14)),
+            coordinator_hours=int(number("HANDOFF_COORDINATOR_HOURS", 48)),
+        )
 
 
 def new_pseudonym() -> str:
@@ -194,19 +229,6 @@ class HandoffStore:
         return _handoff(row) if row is not None else None
 
     # -- the mentor's side ------------------------------------------------------------------
-    def mentor_at(self, channel: str, address: str) -> Mentor | None:
-        """The mentor who writes from this messenger address, if any."""
-        from bot.mentoring.mentors import _mentor
-
-        with self.engine.connect() as connection:
-            row = connection.execute(
-                select(mentors)
-                .where(mentors.c.channel == channel, mentors.c.address == address)
-                .order_by(mentors.c.id)
-                .limit(1)
-            ).first()
-        return _mentor(row) if row is not None else None
-
     def relays_of(self, mentor_ref: str) -> list[Handoff]:
         """Her mentor's conversations now, the one she chose to answer last first."""
         with self.engine.connect() as connection:

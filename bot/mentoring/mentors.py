@@ -278,6 +278,17 @@ class MentorStore:
             row = connection.execute(select(mentors).where(mentors.c.ref == ref)).first()
         return _mentor(row) if row is not None else None
 
+    def at(self, channel: str, address: str) -> Mentor | None:
+        """The mentor (or applicant) who writes from this messenger address, if any."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(mentors)
+                .where(mentors.c.channel == channel, mentors.c.address == address)
+                .order_by(mentors.c.id)
+                .limit(1)
+            ).first()
+        return _mentor(row) if row is not None else None
+
     def all(self, active_only: bool = False) -> list[Mentor]:
         needed = [c for c in mentors.c if c.name not in ("id", "created_at", "updated_at")]
         query = select(*needed).order_by(mentors.c.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from bot.i18n import Catalog
 from bot.intake import survey
@@ -68,20 +68,47 @@ def render_summary(book: Catalog, summary: Dict[str, Any] | None, language: str)
     return "\n".join(lines) if lines else book.text("handoff_no_summary", language)
 
 
+def signup_lines(
+    book: Catalog,
+    language: str,
+    *,
+    languages: Sequence[str],
+    countries: Sequence[str],
+    topics: Sequence[str],
+    mentor_type: str,
+    capacity: object,
+    hours: str,
+    name: str | None = None,
+) -> List[str]:
+    """A mentor's details as she confirms them (with her name) and a coordinator reads them."""
+    shown = [book.text(f"topic_{t}", language) for t in topics if book.has(f"topic_{t}")]
+    values = {
+        "name": name,
+        "languages": ", ".join(endonym(book, code) for code in languages),
+        "country": ", ".join(book.text(f"country_{c}", language) for c in countries),
+        "topics": ", ".join(shown) or book.text("intake_not_given", language),
+        "type": book.text(f"intake_mentor_type_{mentor_type}", language),
+        "capacity": str(capacity),
+        "hours": hours,
+    }
+    return [
+        book.text(f"signup_field_{field}", language, value=value)
+        for field, value in values.items()
+        if value is not None
+    ]
+
+
 def application_lines(book: Catalog, mentor: Mentor, language: str) -> List[str]:
     """A mentor's sign-up as a coordinator reads it."""
     from bot.mentoring.mentors import format_availability
 
-    topics = [book.text(f"topic_{t}", language) for t in mentor.topics if book.has(f"topic_{t}")]
-    values = {
-        "languages": ", ".join(endonym(book, code) for code in mentor.languages),
-        "country": ", ".join(book.text(f"country_{c}", language) for c in mentor.countries),
-        "topics": ", ".join(topics) or book.text("intake_not_given", language),
-        "type": book.text(f"intake_mentor_type_{mentor.mentor_type}", language),
-        "capacity": str(mentor.capacity),
-        "hours": format_availability(mentor.availability)
-        or book.text("button_hours_any", language),
-    }
-    return [
-        book.text(f"signup_field_{name}", language, value=value) for name, value in values.items()
-    ]
+    return signup_lines(
+        book,
+        language,
+        languages=mentor.languages,
+        countries=mentor.countries,
+        topics=mentor.topics,
+        mentor_type=mentor.mentor_type,
+        capacity=mentor.capacity,
+        hours=format_availability(mentor.availability) or book.text("button_hours_any", language),
+    )

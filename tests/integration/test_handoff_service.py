@@ -18,20 +18,17 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
 from bot.i18n import catalog
-from bot.mentoring.handoffs import ACCEPTED, ENDED, WAITING, Accept, HandoffStore
+from bot.mentoring.handoffs import ACCEPTED, ENDED, WAITING, Accept, HandoffConfig, HandoffStore
 from bot.mentoring.matching import Need
 from bot.mentoring.mentors import MentorStore, make_mentor
-from bot.settings import Settings
 from bot.storage import forget_person, person_key, question_log
 from bot.storage.schema import handoffs, mentorships
 from bot.storage.windows import ContactWindows
 from channels.common import run_on_plain_loop as run
-from channels.handoff import END, HandoffConfig, HandoffService, Hooks
-from channels.notify import MentorNotifier
-from channels.telegram import TelegramConfig
-from channels.whatsapp import WhatsAppConfig
+from channels.handoff import END, HandoffService, Hooks
 from tests.auxil.fake_graph import FakeGraph
 from tests.auxil.fake_telegram import FakeTelegram
+from tests.auxil.notifier import fake_notifier
 
 KEY = "handoff-test-key-0123456789abcdef0123456789"
 T0 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone.utc)  # a Monday morning
@@ -54,22 +51,8 @@ class Harness:
     """A HandoffService as the Rasa server runs it, with her conversation in memory."""
 
     def __init__(self, url: str, telegram: FakeTelegram, graph: FakeGraph) -> None:
-        env = {
-            "IMENTOR_SECRET_KEY": KEY,
-            "DATABASE_URL": url,
-            "TELEGRAM_TOKEN": "1:T",
-            "TELEGRAM_SECRET_TOKEN": "s",
-            "TELEGRAM_API_BASE_URL": telegram.base_url,
-            "WHATSAPP_ACCESS_TOKEN": "wa-token",
-            "WHATSAPP_PHONE_NUMBER_ID": "1098",
-            "WHATSAPP_APP_SECRET": "app-secret",
-            "WHATSAPP_VERIFY_TOKEN": "verify",
-            "WHATSAPP_GRAPH_URL": graph.url,
-        }
-        self.settings = Settings.from_env(env)
-        self.notifier = MentorNotifier(
-            self.settings, TelegramConfig.from_env(env), WhatsAppConfig.from_env(env)
-        )
+        self.notifier = fake_notifier(KEY, url, telegram, graph)
+        self.settings = self.notifier.settings
         self.clock = Clock()
         self.service = HandoffService(
             self.settings,

@@ -15,10 +15,9 @@ from bot.storage.schema import contact_windows
 from bot.storage.windows import ContactWindows
 from channels.common import run_on_plain_loop as run
 from channels.notify import MentorNotifier, Notice, NotificationFailed, Sent
-from channels.telegram import TelegramConfig
-from channels.whatsapp import WhatsAppConfig
 from tests.auxil.fake_graph import FakeGraph
 from tests.auxil.fake_telegram import FakeTelegram
+from tests.auxil.notifier import fake_notifier
 
 KEY = "notify-test-key-0123456789abcdef0123456789"
 MENTOR_PHONE = "358401234567"
@@ -26,25 +25,7 @@ ACTIONS = (("Accept", "accept"), ("Decline", "decline"))
 
 
 def notifier(url: str, telegram: FakeTelegram, graph: FakeGraph) -> MentorNotifier:
-    env = {
-        "IMENTOR_SECRET_KEY": KEY,
-        "DATABASE_URL": url,
-        "TELEGRAM_TOKEN": "1:T",
-        "TELEGRAM_SECRET_TOKEN": "s",
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "WHATSAPP_ACCESS_TOKEN": "wa-token",
-        "WHATSAPP_PHONE_NUMBER_ID": "1098",
-        "WHATSAPP_APP_SECRET": "app-secret",
-        "WHATSAPP_VERIFY_TOKEN": "verify",
-        "WHATSAPP_GRAPH_URL": graph.url,
-        "WHATSAPP_MENTOR_TEMPLATE": "mentor_request",
-    }
-    return MentorNotifier(
-        Settings.from_env(env),
-        TelegramConfig.from_env(env),
-        WhatsAppConfig.from_env(env),
-        template=env["WHATSAPP_MENTOR_TEMPLATE"],
-    )
+    return fake_notifier(KEY, url, telegram, graph)
 
 
 def send(notifier: MentorNotifier, notice: Notice) -> Sent:
